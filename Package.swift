@@ -1,0 +1,50 @@
+// swift-tools-version: 6.0
+import PackageDescription
+
+// Layers (see DESIGN.md "Layers"): dependencies point down only.
+//   vibevoice (CLI) → VVServer → VVPipelines → VVAudio
+let package = Package(
+    name: "vibevoice",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "vibevoice", targets: ["vibevoice"])
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/swhitty/FlyingFox", from: "0.27.1"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
+        .package(url: "https://github.com/x-sheep/swift-property-based", from: "2.0.1"),
+    ],
+    targets: [
+        .target(name: "VVAudio"),
+        .target(name: "VVPipelines", dependencies: ["VVAudio"]),
+        .target(
+            name: "VVServer",
+            dependencies: [
+                "VVPipelines", "VVAudio",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "FlyingFox", package: "FlyingFox"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+            ]
+        ),
+        .executableTarget(
+            name: "vibevoice",
+            dependencies: [
+                "VVServer", "VVPipelines",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .testTarget(name: "VVAudioTests", dependencies: ["VVAudio"]),
+        .testTarget(name: "VVPipelinesTests", dependencies: ["VVPipelines"]),
+        .testTarget(
+            name: "VVServerTests",
+            dependencies: [
+                "VVServer", "VVPipelines", "VVAudio",
+                .product(name: "PropertyBased", package: "swift-property-based"),
+            ]
+        ),
+    ],
+    swiftLanguageModes: [.v6]
+)
