@@ -5,7 +5,7 @@ import Foundation
 /// A request that finds the queue full, or waits longer than the queue timeout, is refused with an
 /// `ExecutorError` carrying a retry hint, so the server can answer 503 with `Retry-After` instead of hanging.
 /// A waiting task that is cancelled (its client went away) leaves the queue at once.
-public actor ModelExecutor {
+public final class ModelExecutor: @unchecked Sendable {
     /// Queue limits.
     public struct Limits: Sendable, Equatable {
         /// Requests that may run at once.
@@ -29,9 +29,10 @@ public actor ModelExecutor {
     }
 
     /// The model this executor serves (for messages).
-    public nonisolated let name: String
+    public let name: String
     /// The limits in force.
-    public nonisolated let limits: Limits
+    public let limits: Limits
+    private let lock = NSLock()
     private var running = 0
     private var waiters: [Waiter] = []
     private var nextID: UInt64 = 0
@@ -44,37 +45,48 @@ public actor ModelExecutor {
     }
 
     /// Requests waiting for a slot.
-    public var queueDepth: Int { waiters.count }
+    public var queueDepth: Int { lock.withLock { waiters.count } }
     /// Requests holding a slot.
-    public var activeCount: Int { running }
+    public var activeCount: Int { lock.withLock { running } }
+
+    private enum Admission { case granted, queued(UInt64), refused(ExecutorError) }
 
     /// Waits for a slot and returns a permit that must be released when the work ends.
     public func acquire() async throws -> ExecutorPermit {
-        if running < limits.maxConcurrent && waiters.isEmpty {
-            running += 1
-            return ExecutorPermit(executor: self)
+        let admission: Admission = lock.withLock {
+            if running < limits.maxConcurrent && waiters.isEmpty {
+                running += 1
+                return .granted
+            }
+            guard waiters.count < limits.maxQueue else {
+                return .refused(.queueFull(model: name, retryAfterSeconds: retryHint()))
+            }
+            nextID += 1
+            return .queued(nextID)
         }
-        guard waiters.count < limits.maxQueue else {
-            throw ExecutorError.queueFull(model: name, retryAfterSeconds: retryHint())
+        let id: UInt64
+        switch admission {
+        case .granted: return ExecutorPermit(executor: self)
+        case .refused(let error): throw error
+        case .queued(let queued): id = queued
         }
-        nextID += 1
-        let id = nextID
         let timeout = limits.queueTimeout
         let timer = Task { [weak self] in
             try await Task.sleep(for: timeout)
-            await self?.expire(id)
+            self?.expire(id)
         }
         defer { timer.cancel() }
         try await withTaskCancellationHandler {
             try await withCheckedThrowingContinuation { (c: CheckedContinuation<Void, any Error>) in
-                if Task.isCancelled {
-                    c.resume(throwing: CancellationError())
-                } else {
+                let cancelled = lock.withLock {
+                    if Task.isCancelled { return true }
                     waiters.append(Waiter(id: id, continuation: c))
+                    return false
                 }
+                if cancelled { c.resume(throwing: CancellationError()) }
             }
         } onCancel: {
-            Task { await self.remove(id, error: CancellationError()) }
+            self.remove(id, error: CancellationError())
         }
         return ExecutorPermit(executor: self)
     }
@@ -87,25 +99,31 @@ public actor ModelExecutor {
     }
 
     fileprivate func release(jobSeconds: Double) {
-        recentJobSeconds = recentJobSeconds.map { 0.8 * $0 + 0.2 * jobSeconds } ?? jobSeconds
-        if waiters.isEmpty {
-            running -= 1
-        } else {
+        let next: Waiter? = lock.withLock {
+            recentJobSeconds = recentJobSeconds.map { 0.8 * $0 + 0.2 * jobSeconds } ?? jobSeconds
+            if waiters.isEmpty {
+                running -= 1
+                return nil
+            }
             // Hand the slot straight to the oldest waiter (FIFO); `running` stays the same.
-            waiters.removeFirst().continuation.resume()
+            return waiters.removeFirst()
         }
+        next?.continuation.resume()
     }
 
     private func expire(_ id: UInt64) {
-        remove(id, error: ExecutorError.queueTimeout(model: name, retryAfterSeconds: retryHint()))
+        remove(id, error: ExecutorError.queueTimeout(model: name, retryAfterSeconds: lock.withLock { retryHint() }))
     }
 
     private func remove(_ id: UInt64, error: any Error) {
-        guard let i = waiters.firstIndex(where: { $0.id == id }) else { return }
-        waiters.remove(at: i).continuation.resume(throwing: error)
+        let waiter: Waiter? = lock.withLock {
+            guard let i = waiters.firstIndex(where: { $0.id == id }) else { return nil }
+            return waiters.remove(at: i)
+        }
+        waiter?.continuation.resume(throwing: error)
     }
 
-    /// Seconds until a slot is likely free: the recent job time times the queue ahead, within 1...60.
+    /// Seconds until a slot is likely free: the recent job time times the queue ahead, within 1...60. Lock held.
     private func retryHint() -> Int {
         let perJob = recentJobSeconds ?? 5
         return Int(min(max(perJob * Double(waiters.count + 1), 1), 60).rounded(.up))
@@ -122,13 +140,11 @@ public final class ExecutorPermit: Sendable {
         self.executor = executor
     }
 
-    /// Frees the slot for the next request.
+    /// Frees the slot for the next request, at once.
     public func release() {
         guard state.setOnce() else { return }
         let elapsed = ContinuousClock.now - start
-        let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
-        let executor = self.executor
-        Task { await executor.release(jobSeconds: seconds) }
+        executor.release(jobSeconds: Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18)
     }
 
     deinit { release() }

@@ -49,7 +49,7 @@ struct HealthHandlers {
         for slot in context.registry.slots.values {
             let ready = if case .ready = slot.state { true } else { false }
             context.metrics.setModelGauges(
-                model: slot.id.rawValue, queueDepth: await slot.executor.queueDepth, active: await slot.executor.activeCount,
+                model: slot.id.rawValue, queueDepth: slot.executor.queueDepth, active: slot.executor.activeCount,
                 ready: ready)
         }
         return .text(200, context.metrics.render(), contentType: "text/plain; version=0.0.4; charset=utf-8")

@@ -112,8 +112,22 @@ public struct MultipartParser: Sendable {
                 state = .body
             case .body:
                 if let i = ByteSearch.firstIndex(of: delimiter, in: buffer) {
+                    // A real delimiter is followed by "--", whitespace or a line end. Anything else means the
+                    // data merely contains the boundary as a prefix of something longer: keep it as data.
+                    let after = i + delimiter.count
+                    guard after < buffer.count else {
+                        try append(buffer[..<i])
+                        buffer.removeFirst(i)
+                        return
+                    }
+                    let next = buffer[after]
+                    guard next == UInt8(ascii: "-") || next == 0x20 || next == 0x09 || next == 0x0D || next == 0x0A else {
+                        try append(buffer[...i])
+                        buffer.removeFirst(i + 1)
+                        continue
+                    }
                     try append(buffer[..<i])
-                    buffer.removeFirst(i + delimiter.count)
+                    buffer.removeFirst(after)
                     if let part = current { parts.append(part) }
                     current = nil
                     state = .afterBoundary
