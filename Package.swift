@@ -31,12 +31,12 @@ let package = Package(
         .executableTarget(
             name: "vibevoice",
             dependencies: [
-                "VVServer", "VVPipelines",
+                "VVServer", "VVPipelines", "VVAudio",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
-        .testTarget(name: "VVAudioTests", dependencies: ["VVAudio"]),
+        .testTarget(name: "VVAudioTests", dependencies: ["VVAudio"], resources: [.copy("Fixtures")]),
         .testTarget(name: "VVPipelinesTests", dependencies: ["VVPipelines"]),
         .testTarget(
             name: "VVServerTests",

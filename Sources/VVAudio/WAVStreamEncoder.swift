@@ -7,11 +7,19 @@ public struct WAVStreamEncoder: StreamingAudioEncoder {
     public let format = AudioFormat.wav
     /// Samples per second written into the header.
     public let sampleRate: Int
+    /// Interleaved channels per frame (1 unless made for a multi-channel file).
+    public let channels: Int
     private var headerSent = false
 
     /// Creates a streaming WAV encoder for mono audio at `sampleRate`.
     public init(sampleRate: Int) {
+        self.init(sampleRate: sampleRate, channels: 1)
+    }
+
+    /// Creates a streaming WAV encoder for `channels` interleaved channels at `sampleRate`.
+    public init(sampleRate: Int, channels: Int) {
         self.sampleRate = sampleRate
+        self.channels = channels
     }
 
     /// Returns the header (first call only) followed by the samples as s16le.
@@ -27,7 +35,7 @@ public struct WAVStreamEncoder: StreamingAudioEncoder {
     private mutating func takeHeader() -> [UInt8] {
         guard !headerSent else { return [] }
         headerSent = true
-        return WAVHeader.pcm16Mono(sampleRate: sampleRate, dataBytes: nil)
+        return WAVHeader.pcm16(sampleRate: sampleRate, channels: channels, dataBytes: nil)
     }
 }
 
@@ -35,6 +43,11 @@ public struct WAVStreamEncoder: StreamingAudioEncoder {
 public enum WAVHeader {
     /// A 16-bit mono PCM header; `dataBytes == nil` writes the streaming "unknown length" sizes (0xFFFFFFFF).
     public static func pcm16Mono(sampleRate: Int, dataBytes: Int?) -> [UInt8] {
+        pcm16(sampleRate: sampleRate, channels: 1, dataBytes: dataBytes)
+    }
+
+    /// A 16-bit PCM header for `channels` channels; `dataBytes == nil` writes the "unknown length" sizes.
+    public static func pcm16(sampleRate: Int, channels: Int, dataBytes: Int?) -> [UInt8] {
         var h: [UInt8] = []
         h.reserveCapacity(44)
         func u32(_ v: UInt32) { for i in 0..<4 { h.append(UInt8((v >> (8 * UInt32(i))) & 0xFF)) } }
@@ -46,10 +59,10 @@ public enum WAVHeader {
         h += Array("fmt ".utf8)
         u32(16)
         u16(1)  // PCM
-        u16(1)  // mono
+        u16(UInt16(channels))
         u32(UInt32(sampleRate))
-        u32(UInt32(sampleRate * 2))  // byte rate
-        u16(2)  // block align
+        u32(UInt32(sampleRate * 2 * channels))  // byte rate
+        u16(UInt16(2 * channels))  // block align
         u16(16)  // bits per sample
         h += Array("data".utf8)
         u32(dataBytes.map { UInt32(clamping: $0) } ?? unknown)

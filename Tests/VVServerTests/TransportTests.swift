@@ -93,7 +93,11 @@ import VVPipelines
         defer { Task { await r.server.stop() } }
         let (status, responses) = try await blocking { () -> (Int, Int) in
             let c = try RawHTTPClient(port: r.port)
-            try c.send("POST /v1/audio/transcriptions HTTP/1.1\r\nHost: x\r\nContent-Type: multipart/form-data; boundary=b\r\nContent-Length: 50000000\r\n\r\n")
+            // One send, so the "body" (a whole request) lands in the server's read buffer with the head.
+            try c.send(
+                "POST /v1/audio/transcriptions HTTP/1.1\r\nHost: x\r\nContent-Type: multipart/form-data; boundary=b\r\nContent-Length: 50000000\r\n\r\n"
+                    + "GET /v1/models HTTP/1.1\r\nHost: x\r\n\r\n")
+            Thread.sleep(forTimeInterval: 0.05)
             try c.send("GET /v1/models HTTP/1.1\r\nHost: x\r\n\r\n")
             let first = try c.readResponse()
             var more = 0

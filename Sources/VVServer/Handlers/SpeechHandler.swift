@@ -17,11 +17,8 @@ struct SpeechHandler {
         // SSE carries raw PCM16 for wav/pcm (research/api.md §4.1); other formats carry their encoded bytes.
         let encoderFormat: AudioFormat = params.streamFormat == .sse && params.format == .wav ? .pcm : params.format
         let encoder = try AudioEncoders.make(encoderFormat, sampleRate: synthesizer.sampleRate)
-        guard params.speed == 1.0 else {
-            throw APIError.invalid(
-                "'speed' other than 1.0 needs the time-stretcher of the audio layer, which this build does not have yet.",
-                param: "speed", code: "unsupported_parameter")
-        }
+        // `speed` is a pitch-preserving time-stretch of the generated audio (VibeVoice has no speed control).
+        let stretcher = params.speed == 1.0 ? nil : try TimeStretcher(speed: params.speed, sampleRate: synthesizer.sampleRate)
         let settings = context.speechSettings(modelID)
         let resolver = VoiceResolver(voices: synthesizer.voices, defaultVoice: settings.defaultVoice, strict: settings.strictVoices)
         let voice = try resolver.resolve(params.voice).voice
@@ -50,7 +47,7 @@ struct SpeechHandler {
             }
         }
         let streamer = SpeechStreamer(
-            events: events, first: first, encoder: encoder, sse: params.streamFormat == .sse, permit: permit,
+            events: events, first: first, encoder: encoder, stretcher: stretcher, sse: params.streamFormat == .sse, permit: permit,
             connection: request.connection, context: context, requestID: request.id)
         return ServerResponse(status: 200, headers: headers, body: .stream { writer in try await streamer.run(writer) })
     }
@@ -62,6 +59,7 @@ final class SpeechStreamer: @unchecked Sendable {
     private let events: IteratorBox<AsyncThrowingStream<SpeechEvent, any Error>.Iterator>
     private var pending: SpeechEvent?
     private var encoder: any StreamingAudioEncoder
+    private var stretcher: TimeStretcher?
     private let sse: Bool
     private let permit: ExecutorPermit
     private let connection: any ClientConnection
@@ -70,12 +68,14 @@ final class SpeechStreamer: @unchecked Sendable {
 
     init(
         events: IteratorBox<AsyncThrowingStream<SpeechEvent, any Error>.Iterator>, first: SpeechEvent?,
-        encoder: any StreamingAudioEncoder, sse: Bool, permit: ExecutorPermit, connection: any ClientConnection,
+        encoder: any StreamingAudioEncoder, stretcher: TimeStretcher?, sse: Bool, permit: ExecutorPermit,
+        connection: any ClientConnection,
         context: ServerContext, requestID: String
     ) {
         self.events = events
         self.pending = first
         self.encoder = encoder
+        self.stretcher = stretcher
         self.sse = sse
         self.permit = permit
         self.connection = connection
@@ -99,14 +99,15 @@ final class SpeechStreamer: @unchecked Sendable {
         while let event = pending {
             switch event {
             case .audio(let samples):
-                let bytes = try encoder.encode(samples)
+                let bytes = try encoder.encode(stretcher?.process(samples) ?? samples)
                 try await writer.write(sse ? SpeechHandler.delta(bytes) : bytes)
             case .finished(let u):
                 usage = u
             }
             pending = try await events.next()
         }
-        let tail = try encoder.finish()
+        var tail = try encoder.encode(stretcher?.flush() ?? [])
+        tail += try encoder.finish()
         try await writer.write(sse ? SpeechHandler.delta(tail) : tail)
         if sse { try await writer.write(SpeechHandler.done(usage)) }
     }

@@ -37,7 +37,7 @@ public final class FlyingFoxServer: HTTPServing, @unchecked Sendable {
         } catch {
             throw TransportError.badAddress("'\(host)' is not an IP address (use 0.0.0.0, 127.0.0.1 or ::)")
         }
-        let adapter = HandlerAdapter(handler: handler, localPort: PortBox())
+        let adapter = HandlerAdapter(handler: handler, localPort: PortBox(), closing: ClosingConnections())
         let server = HTTPServer(config: config, handler: adapter)
         let failure = FailureBox()
         let task = Task {
@@ -82,6 +82,25 @@ public enum TransportError: Error, Sendable, CustomStringConvertible {
     }
 }
 
+/// Peers (`ip:port`, one per TCP connection) whose connection is being closed because the handler left part of
+/// the request body unread. Entries expire after a minute; a client cannot reuse its port that soon (TIME_WAIT).
+final class ClosingConnections: @unchecked Sendable {
+    private let lock = NSLock()
+    private var peers: [String: ContinuousClock.Instant] = [:]
+
+    func insert(_ peer: String) {
+        lock.withLock {
+            let now = ContinuousClock.now
+            peers = peers.filter { now - $0.value < .seconds(60) }
+            peers[peer] = now
+        }
+    }
+
+    func contains(_ peer: String) -> Bool {
+        lock.withLock { peers[peer].map { ContinuousClock.now - $0 < .seconds(60) } ?? false }
+    }
+}
+
 final class FailureBox: @unchecked Sendable {
     private let lock = NSLock()
     private var error: (any Error)?
@@ -123,6 +142,7 @@ private struct FlyingFoxBodySource: BodyChunkSource {
 private struct HandlerAdapter: HTTPHandler {
     let handler: any HTTPRequestHandler
     let localPort: PortBox
+    let closing: ClosingConnections
     /// Bytes of an unread body drained after the response head is ready, before giving up on the connection.
     static let drainLimit = 4 * 1024 * 1024
 
@@ -144,8 +164,14 @@ private struct HandlerAdapter: HTTPHandler {
             FlyingFoxBodySource(iterator: sequence.makeAsyncIterator(), counter: counter)
         }
         let probe = remote.map { SocketPeerProbe(peer: $0, localPort: localPort.get()) }
+        if let remote, closing.contains(remote) {
+            // Bytes FlyingFox had already buffered behind a refused body: never serve them as a request.
+            probe?.shutdownConnection()
+            return HTTPResponse(statusCode: .badRequest, headers: [.connection: "close"])
+        }
         var response = await handler.handle(head, body: body, connection: probe ?? UnknownClientConnection())
         if await !drainUnread(body: body, declared: sequence.count, counter: counter) {
+            if let remote { closing.insert(remote) }
             probe?.shutdownReads()
             response.headers["Connection"] = "close"
         }

@@ -54,6 +54,16 @@ final class SocketPeerProbe: ClientConnection, @unchecked Sendable {
         #endif
     }
 
+    /// Closes both directions of the request's socket: the connection ends before anything more is read or written.
+    func shutdownConnection() {
+        #if canImport(Glibc) || canImport(Darwin)
+            lock.withLock {
+                if fd == nil { fd = findDescriptor() }
+                if let fd, describe(peerOf: fd) == peer { _ = shutdown(fd, Int32(SHUT_RDWR)) }
+            }
+        #endif
+    }
+
     #if canImport(Glibc) || canImport(Darwin)
         private func findDescriptor() -> Int32? {
             let limit = min(Int32(getdtablesize()), 65_536)
