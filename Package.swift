@@ -2,7 +2,7 @@
 import PackageDescription
 
 // Layers (see DESIGN.md "Layers"): dependencies point down only.
-//   vibevoice (CLI) → VVServer → VVPipelines → VVAudio
+//   vibevoice (CLI) → VVServer → VVPipelines → VVAudio, VVText
 let package = Package(
     name: "vibevoice",
     platforms: [.macOS(.v14)],
@@ -18,6 +18,7 @@ let package = Package(
     ],
     targets: [
         .target(name: "VVAudio"),
+        .target(name: "VVText"),
         .target(name: "VVPipelines", dependencies: ["VVAudio"]),
         .target(
             name: "VVServer",
@@ -31,13 +32,18 @@ let package = Package(
         .executableTarget(
             name: "vibevoice",
             dependencies: [
-                "VVServer", "VVPipelines", "VVAudio",
+                "VVServer", "VVPipelines", "VVAudio", "VVText",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
         .testTarget(name: "VVAudioTests", dependencies: ["VVAudio"], resources: [.copy("Fixtures")]),
         .testTarget(name: "VVPipelinesTests", dependencies: ["VVPipelines"]),
+        .testTarget(
+            name: "VVTextTests",
+            dependencies: ["VVText", .product(name: "PropertyBased", package: "swift-property-based")],
+            resources: [.copy("Fixtures")]
+        ),
         .testTarget(
             name: "VVServerTests",
             dependencies: [

@@ -4,6 +4,6 @@ import ArgumentParser
 struct Bench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Measure speed and memory (benchmarks, not tests).",
-        subcommands: [AudioBenchCommand.self]
+        subcommands: [AudioBenchCommand.self, BenchTokenizer.self]
     )
 }
