@@ -91,6 +91,15 @@ import Testing
         #expect(back == c, "every key printed by --print-config is accepted back by the file reader")
     }
 
+    @Test func readmeDocumentsEveryKey() throws {
+        let readme = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("README.md")
+        let text = try String(contentsOf: readme, encoding: .utf8)
+        for key in ConfigKeys.all {
+            #expect(text.contains("| `\(key.path)`"), "README.md lacks \(key.path): regenerate with `vibevoice serve --list-config-keys`")
+        }
+    }
+
     @Test func everyKeyIsDocumentedAndUnique() {
         let paths = ConfigKeys.all.map(\.path)
         #expect(Set(paths).count == paths.count)

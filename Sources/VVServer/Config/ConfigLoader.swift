@@ -85,6 +85,24 @@ public enum ConfigLoader {
         return String(decoding: data, as: UTF8.self)
     }
 
+    /// Every key as a Markdown table row: path, environment variables, built-in default, meaning.
+    public static func markdownTable() -> String {
+        let defaults = ServerConfiguration()
+        var lines = ["| key | environment | default | meaning |", "|---|---|---|---|"]
+        for key in ConfigKeys.all {
+            let value = key.value(in: defaults)
+            let shown: String
+            if let data = try? JSONSerialization.data(withJSONObject: [value], options: [.withoutEscapingSlashes]) {
+                shown = String(decoding: data.dropFirst().dropLast(), as: UTF8.self)
+            } else {
+                shown = "\(value)"
+            }
+            let env = key.environment.map { "`\($0)`" }.joined(separator: ", ")
+            lines.append("| `\(key.path)` | \(env) | `\(shown)` | \(key.doc.replacingOccurrences(of: "|", with: "\\|")) |")
+        }
+        return lines.joined(separator: "\n")
+    }
+
     private static func insert(_ value: Any, at path: [String], into object: inout [String: Any]) {
         guard let head = path.first else { return }
         if path.count == 1 {

@@ -41,6 +41,9 @@ struct Serve: AsyncParsableCommand {
     @Flag(name: .long, help: "Print the resolved configuration as JSON and exit.")
     var printConfig = false
 
+    @Flag(name: .long, help: "Print every configuration key (path, environment variables, default, meaning) as a Markdown table and exit.")
+    var listConfigKeys = false
+
     @Flag(
         name: .long,
         help: "Serve test doubles instead of models: a 440 Hz tone for speech and a fixed two-speaker transcript. For testing clients and CI only.")
@@ -50,6 +53,10 @@ struct Serve: AsyncParsableCommand {
     var testDoubleDelayMs = 0
 
     func run() async throws {
+        if listConfigKeys {
+            print(ConfigLoader.markdownTable())
+            return
+        }
         let configuration = try resolveConfiguration()
         if printConfig {
             print(ConfigLoader.render(configuration))
