@@ -13,10 +13,12 @@ import VVPipelines
         let counter: FrameCounter
     }
 
-    func start(delay: Duration = .zero, _ configure: (inout ServerConfiguration) -> Void = { _ in }) async throws -> Running {
+    func start(
+        delay: Duration = .zero, idle: Duration = .seconds(30), _ configure: (inout ServerConfiguration) -> Void = { _ in }
+    ) async throws -> Running {
         let counter = FrameCounter()
         let api = await TestAPI(configure, provider: CountingProvider(delay: delay, counter: counter))
-        let server = FlyingFoxServer(requestTimeout: 60)
+        let server = FlyingFoxServer(requestTimeout: 60, bodyIdleTimeout: idle)
         let port = try await server.start(host: "127.0.0.1", port: 0, handler: api.api)
         return Running(server: server, port: port, api: api, counter: counter)
     }
@@ -123,6 +125,23 @@ import VVPipelines
             try badLength.send("POST /v1/audio/speech HTTP/1.1\r\nContent-Length: -5\r\n\r\n")
             _ = badLength.readsEOF()
         }
+        let status = try await blocking { () -> Int in
+            let c = try RawHTTPClient(port: r.port)
+            try c.send("GET /health HTTP/1.1\r\nHost: x\r\n\r\n")
+            return try c.readResponse()?.status ?? -1
+        }
+        #expect(status == 200)
+    }
+
+    @Test func aStalledUploadIsDroppedAndFreesNothingItNeverTook() async throws {
+        let r = try await start(idle: .milliseconds(300))
+        defer { Task { await r.server.stop() } }
+        let dropped = try await blocking { () -> Bool in
+            let c = try RawHTTPClient(port: r.port, timeoutSeconds: 5)
+            try c.send("POST /v1/audio/transcriptions HTTP/1.1\r\nHost: x\r\nContent-Type: multipart/form-data; boundary=b\r\nContent-Length: 100000\r\n\r\n--b\r\n")
+            return c.readsEOF()  // no more bytes are sent: the server must hang up within the idle timeout
+        }
+        #expect(dropped)
         let status = try await blocking { () -> Int in
             let c = try RawHTTPClient(port: r.port)
             try c.send("GET /health HTTP/1.1\r\nHost: x\r\n\r\n")

@@ -37,6 +37,9 @@ public enum ConfigKeys {
         .int(
             "server.max_json_body_kb", \.server.maxJSONBodyKB, 1...65_536, env: ["MAX_JSON_BODY_KB"],
             "Largest JSON request body (413 above)."),
+        .int(
+            "server.body_idle_timeout_s", \.server.bodyIdleTimeoutSeconds, 1...3600, env: ["BODY_IDLE_TIMEOUT_S"],
+            "A client that pauses this long while sending its request body is disconnected."),
     ]
 
     static let deviceKeys: [ConfigKey] = [

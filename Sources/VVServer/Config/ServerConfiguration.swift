@@ -14,6 +14,7 @@ public struct ServerConfiguration: Sendable, Equatable {
         public var translationMode = "transcribe"
         public var requestTimeoutSeconds = 3600
         public var maxJSONBodyKB = 1024
+        public var bodyIdleTimeoutSeconds = 30
     }
 
     /// `device.*`: where models run.

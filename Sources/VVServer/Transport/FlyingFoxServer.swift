@@ -13,10 +13,13 @@ public final class FlyingFoxServer: HTTPServing, @unchecked Sendable {
     private var runTask: Task<Void, Never>?
     /// Longest time a handler may take to produce its response head (a non-streamed transcription included).
     public let requestTimeout: TimeInterval
+    /// Longest pause while a request body is being read before the connection is dropped (a stalled client).
+    public let bodyIdleTimeout: Duration
 
     /// Creates a server; nothing listens until `start`.
-    public init(requestTimeout: TimeInterval = 3600) {
+    public init(requestTimeout: TimeInterval = 3600, bodyIdleTimeout: Duration = .seconds(30)) {
         self.requestTimeout = requestTimeout
+        self.bodyIdleTimeout = bodyIdleTimeout
     }
 
     /// Binds and starts serving; returns the bound port.
@@ -37,7 +40,8 @@ public final class FlyingFoxServer: HTTPServing, @unchecked Sendable {
         } catch {
             throw TransportError.badAddress("'\(host)' is not an IP address (use 0.0.0.0, 127.0.0.1 or ::)")
         }
-        let adapter = HandlerAdapter(handler: handler, localPort: PortBox(), closing: ClosingConnections())
+        let adapter = HandlerAdapter(
+            handler: handler, localPort: PortBox(), closing: ClosingConnections(), bodyIdleTimeout: bodyIdleTimeout)
         let server = HTTPServer(config: config, handler: adapter)
         let failure = FailureBox()
         let task = Task {
@@ -115,14 +119,21 @@ final class PortBox: @unchecked Sendable {
     func get() -> Int { lock.withLock { port } }
 }
 
-/// Counts the body bytes a handler consumed.
+/// Counts the body bytes a handler consumed, and when the last arrived.
 private final class ConsumedCounter: @unchecked Sendable {
     private let lock = NSLock()
     private var consumed = 0
     private var ended = false
-    func add(_ n: Int) { lock.withLock { consumed += n } }
+    private var lastActivity = ContinuousClock.now
+    func add(_ n: Int) {
+        lock.withLock {
+            consumed += n
+            lastActivity = .now
+        }
+    }
     func end() { lock.withLock { ended = true } }
     var snapshot: (consumed: Int, ended: Bool) { lock.withLock { (consumed, ended) } }
+    var idle: Duration { lock.withLock { ContinuousClock.now - lastActivity } }
 }
 
 private struct FlyingFoxBodySource: BodyChunkSource {
@@ -143,6 +154,7 @@ private struct HandlerAdapter: HTTPHandler {
     let handler: any HTTPRequestHandler
     let localPort: PortBox
     let closing: ClosingConnections
+    let bodyIdleTimeout: Duration
     /// Bytes of an unread body drained after the response head is ready, before giving up on the connection.
     static let drainLimit = 4 * 1024 * 1024
 
@@ -169,7 +181,20 @@ private struct HandlerAdapter: HTTPHandler {
             probe?.shutdownConnection()
             return HTTPResponse(statusCode: .badRequest, headers: [.connection: "close"])
         }
+        // A client that stops sending in the middle of its body is dropped after `bodyIdleTimeout`, so it cannot
+        // hold a handler (and a queue slot) forever. Small bodies were read whole by FlyingFox already.
+        let watchdog: Task<Void, Never>? = (sequence.count ?? Int.max) <= 4096 ? nil : Task { [bodyIdleTimeout] in
+            while !Task.isCancelled {
+                try? await Task.sleep(for: .milliseconds(250))
+                if counter.snapshot.ended { return }
+                if counter.idle > bodyIdleTimeout {
+                    probe?.shutdownConnection()
+                    return
+                }
+            }
+        }
         var response = await handler.handle(head, body: body, connection: probe ?? UnknownClientConnection())
+        watchdog?.cancel()
         if await !drainUnread(body: body, declared: sequence.count, counter: counter) {
             if let remote { closing.insert(remote) }
             probe?.shutdownReads()

@@ -73,7 +73,9 @@ struct Serve: AsyncParsableCommand {
         let context = ServerContext(
             configuration: configuration, registry: registry, metrics: ServerMetrics(), logger: logger,
             uploadDecoder: UploadDecoder(ffmpegPath: configuration.paths.ffmpeg))
-        let server = FlyingFoxServer(requestTimeout: TimeInterval(configuration.server.requestTimeoutSeconds))
+        let server = FlyingFoxServer(
+            requestTimeout: TimeInterval(configuration.server.requestTimeoutSeconds),
+            bodyIdleTimeout: .seconds(configuration.server.bodyIdleTimeoutSeconds))
         let bound = try await server.start(
             host: configuration.server.host, port: configuration.server.port, handler: APIServer(context: context))
         logger.info("listening on http://\(configuration.server.host):\(bound)")
