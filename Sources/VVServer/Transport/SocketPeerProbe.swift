@@ -45,21 +45,16 @@ final class SocketPeerProbe: ClientConnection, @unchecked Sendable {
     }
 
     /// Closes the read side of the request's socket, so bytes the handler left unread are never parsed as a request.
-    func shutdownReads() {
-        #if canImport(Glibc) || canImport(Darwin)
-            lock.withLock {
-                if fd == nil { fd = findDescriptor() }
-                if let fd, describe(peerOf: fd) == peer { _ = shutdown(fd, Int32(SHUT_RD)) }
-            }
-        #endif
-    }
+    func shutdownReads() { shutdownSocket(readsOnly: true) }
 
     /// Closes both directions of the request's socket: the connection ends before anything more is read or written.
-    func shutdownConnection() {
+    func shutdownConnection() { shutdownSocket(readsOnly: false) }
+
+    private func shutdownSocket(readsOnly: Bool) {
         #if canImport(Glibc) || canImport(Darwin)
             lock.withLock {
                 if fd == nil { fd = findDescriptor() }
-                if let fd, describe(peerOf: fd) == peer { _ = shutdown(fd, Int32(SHUT_RDWR)) }
+                if let fd, describe(peerOf: fd) == peer { _ = shutdown(fd, Int32(readsOnly ? SHUT_RD : SHUT_RDWR)) }
             }
         #endif
     }
