@@ -29,6 +29,8 @@ public final class APIServer: HTTPRequestHandler {
             response = apiError.response
         }
         response.headers["X-Request-Id"] = requestID
+        if case .stream = response.body { response.headers["X-Accel-Buffering"] = "no" }  // reverse proxies: don't buffer
+        if head.method == "HEAD" { response.body = .bytes([]) }
         applyCORS(head, &response)
         return finishLogging(response, route: route, request: request, start: start)
     }

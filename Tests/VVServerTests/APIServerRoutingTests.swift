@@ -123,6 +123,12 @@ import VVPipelines
         #expect(made?.hasPrefix("req_") == true && made?.count == 28)
     }
 
+    @Test func headHasNoBody() async throws {
+        let t = await TestAPI()
+        let r = await t.send("HEAD", "/health")
+        #expect(r.status == 200 && r.body.isEmpty)
+    }
+
     @Test func unknownRoutesAndMethods() async throws {
         let t = await TestAPI()
         let r = await t.send("GET", "/v2/nothing")
