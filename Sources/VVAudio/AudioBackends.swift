@@ -17,7 +17,9 @@ public struct AudioBackends: Sendable {
     public static func discover(
         libsndfileCandidates: [String] = SndFileLibrary.defaultCandidates, ffmpegPath: String? = nil
     ) -> AudioBackends {
-        AudioBackends(sndfile: SndFileLibrary.load(candidates: libsndfileCandidates), ffmpeg: FFmpegTool.locate(configured: ffmpegPath))
+        AudioBackends(
+            sndfile: SndFileLibrary.load(candidates: libsndfileCandidates),
+            ffmpeg: FFmpegTool.locate(configured: ffmpegPath))
     }
 
     /// The back ends found on this machine the first time this is read (process-wide).
@@ -28,7 +30,7 @@ public struct AudioBackends: Sendable {
         sndfile: .failure(.backendFailed(backend: "libsndfile", detail: "disabled")),
         ffmpeg: .failure(.backendFailed(backend: "ffmpeg", detail: "disabled")))
 
-    /// A one-line summary, e.g. `libsndfile-1.2.0 (libsndfile.so.1); ffmpeg /usr/bin/ffmpeg`.
+    /// A one-line summary such as `libsndfile-1.2.0 (libsndfile.so.1); ffmpeg /usr/bin/ffmpeg`.
     public var summary: String {
         let s: String
         switch sndfile {

@@ -10,11 +10,15 @@ public enum AudioDecoder {
         var result: DecodedAudio?
         try run(bytes: bytes, limits: limits, backends: backends) { format, backend in
             let (sink, collector) = SampleSink.collecting(limits: limits)
-            return (sink, {
-                result = DecodedAudio(
-                    samples: collector.samples, sampleRate: sink.sampleRate, channels: sink.channels, format: format,
-                    decoder: backend)
-            })
+            return (
+                sink,
+                {
+                    result = DecodedAudio(
+                        samples: collector.samples, sampleRate: sink.sampleRate, channels: sink.channels,
+                        format: format,
+                        decoder: backend)
+                }
+            )
         }
         guard let result else { throw AudioError.emptyInput }
         return result
@@ -31,8 +35,10 @@ public enum AudioDecoder {
             var resampler: Resampler?
             var out: [Float] = []
             var mono: [Float] = []
-            let sink = SampleSink(limits: limits) { rate, _ in
-                resampler = try Resampler(from: rate, to: sampleRate)
+            let sink = SampleSink(limits: limits) { rate, _, hint in
+                let r = try Resampler(from: rate, to: sampleRate)
+                if let hint { out.reserveCapacity(r.outputCount(forInput: hint) + 16) }
+                resampler = r
             } handler: { block, channels in
                 if channels == 1 {
                     mono.removeAll(keepingCapacity: true)
@@ -46,10 +52,13 @@ public enum AudioDecoder {
                 }
                 out += resampler?.process(mono) ?? []
             }
-            return (sink, {
-                out += resampler?.flush() ?? []
-                output = out
-            })
+            return (
+                sink,
+                {
+                    out += resampler?.flush() ?? []
+                    output = out
+                }
+            )
         }
         if normalize { LoudnessNormalizer.normalize(&output) }
         return output
@@ -89,7 +98,9 @@ public enum AudioDecoder {
                             try tool.decode(b, format: format, into: sink)
                         }
                     }
-                    guard sink.started else { throw AudioError.malformedInput(format: format.displayName, detail: "no audio") }
+                    guard sink.started else {
+                        throw AudioError.malformedInput(format: format.displayName, detail: "no audio")
+                    }
                     done()
                     return
                 } catch let e as AudioError {
@@ -98,13 +109,19 @@ public enum AudioDecoder {
                     default: break
                     }
                     if sink.frames > 0 { throw e }  // part of the audio was already passed on: no retry
-                    lastError = e
+                    // The Swift WAV parser's diagnosis is the most specific one; otherwise keep the latest.
+                    if backend == .native || lastError.map({ !Self.isNativeWAVError($0) }) ?? true { lastError = e }
                 }
             }
             if let lastError { throw lastError }
             throw AudioError.unsupportedInput(
                 format: format.displayName, remedy: "it needs " + missing.joined(separator: " or "))
         }
+    }
+
+    private static func isNativeWAVError(_ e: AudioError) -> Bool {
+        if case .malformedInput(let format, _) = e { return format == "WAV" }
+        return false
     }
 
     /// The decoders to try for `format`, best first.

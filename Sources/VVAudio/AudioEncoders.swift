@@ -10,8 +10,9 @@ public enum AudioEncoders {
         AudioFormat.allCases.filter { unavailableReason($0, backends: backends) == nil }
     }
 
-    /// Returns a fresh encoder for `format` at `sampleRate`, or throws `AudioError.encoderUnavailable` naming what
-    /// is missing. Never substitutes another format.
+    /// Returns a fresh mono encoder for `format` at `sampleRate` (streaming, with the system back ends).
+    ///
+    /// Throws `AudioError.encoderUnavailable` naming what is missing. Never substitutes another format.
     public static func make(_ format: AudioFormat, sampleRate: Int) throws -> any StreamingAudioEncoder {
         try make(format, sampleRate: sampleRate, channels: 1, backends: .system)
     }
@@ -19,7 +20,7 @@ public enum AudioEncoders {
     /// Returns a fresh encoder for `format` with `channels` interleaved channels, using `backends`.
     ///
     /// wav and pcm are written in Swift; flac, mp3 and opus (Ogg) need libsndfile; aac (ADTS) needs ffmpeg.
-    /// `pcm` is mono only (OpenAI's definition). With `streaming` false, flac/mp3 bytes are held until `finish` so
+    /// `pcm` is mono only (OpenAI's definition). With `streaming` false, wav/flac/mp3 bytes are held until `finish` so
     /// their headers carry the final length (use it for whole-file responses and files).
     public static func make(
         _ format: AudioFormat, sampleRate: Int, channels: Int, backends: AudioBackends, streaming: Bool = true
@@ -31,7 +32,9 @@ public enum AudioEncoders {
             throw AudioError.encoderUnavailable(format: format, reason: "\(channels) channels is out of range")
         }
         switch format {
-        case .wav: return WAVStreamEncoder(sampleRate: sampleRate, channels: channels)
+        case .wav:
+            if !streaming { return WAVFileEncoder(sampleRate: sampleRate, channels: channels) }
+            return WAVStreamEncoder(sampleRate: sampleRate, channels: channels)
         case .pcm:
             guard channels == 1 else { throw AudioError.encoderUnavailable(format: format, reason: "pcm is mono only") }
             return PCM16Encoder()
@@ -41,7 +44,8 @@ public enum AudioEncoders {
                 return try SndFileEncoder(
                     library: lib, format: format, sampleRate: sampleRate, channels: channels, streaming: streaming)
             case .failure(let why):
-                throw AudioError.encoderUnavailable(format: format, reason: "needs libsndfile, which is missing: \(why)")
+                throw AudioError.encoderUnavailable(
+                    format: format, reason: "needs libsndfile, which is missing: \(why)")
             }
         case .aac:
             switch backends.ffmpeg {

@@ -43,6 +43,19 @@ public enum AudioError: Error, Sendable, Equatable, CustomStringConvertible {
         }
     }
 
+    /// The HTTP status an API should answer with: 413 too large, 415 unsupported format, 400 other client errors,
+    /// 503 for a missing encoder back end, 504 for an ffmpeg timeout, 500 otherwise.
+    public var suggestedHTTPStatus: Int {
+        switch self {
+        case .inputTooLarge: 413
+        case .unsupportedInput: 415
+        case .emptyInput, .audioTooLong, .malformedInput, .invalidArgument: 400
+        case .encoderUnavailable: 503
+        case .timedOut: 504
+        case .backendFailed: 500
+        }
+    }
+
     /// Whether the error is the client's fault (bad or unsupported upload: HTTP 400/413/415) rather than the server's.
     public var isClientError: Bool {
         switch self {

@@ -5,7 +5,7 @@ import Foundation
 /// The ratio `outputRate / inputRate` is reduced to `up / down`; output sample `n` sits at input time
 /// `n · down / up`, so lengths never drift: `N` input samples give exactly `ceil(N · up / down)` outputs.
 /// The low-pass keeps `passFraction` of the lower Nyquist frequency flat and stops everything above that Nyquist
-/// (for 24 kHz output: flat to 10 kHz, ≥ 100 dB design attenuation from 12 kHz). The filter is zero-phase (centred),
+/// (for 24 kHz output: flat to 10 kHz, 90 dB Kaiser design, measured ≤ −93 dB leakage from 12 kHz). The filter is zero-phase (centred),
 /// so output is not delayed; streaming output equals one-shot output exactly.
 public struct Resampler: Sendable {
     /// Input samples per second.
@@ -27,14 +27,15 @@ public struct Resampler: Sendable {
     private var produced = 0
 
     /// Kaiser design attenuation, dB.
-    static let attenuation = 100.0
+    static let attenuation = 90.0
     /// Fraction of the lower Nyquist kept flat (10 kHz of 12 kHz).
     static let passFraction = 10.0 / 12.0
 
     /// Creates a resampler from `inputRate` to `outputRate` Hz.
     public init(from inputRate: Int, to outputRate: Int) throws {
         guard inputRate > 0, outputRate > 0, inputRate <= 1_536_000, outputRate <= 1_536_000 else {
-            throw AudioError.invalidArgument(name: "sample rate", detail: "\(inputRate) → \(outputRate) Hz is out of range")
+            throw AudioError.invalidArgument(
+                name: "sample rate", detail: "\(inputRate) → \(outputRate) Hz is out of range")
         }
         let g = gcd(inputRate, outputRate)
         self.inputRate = inputRate

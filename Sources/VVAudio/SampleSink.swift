@@ -11,10 +11,10 @@ final class SampleSink {
     private(set) var channels = 0
     private(set) var frames = 0
     private var maxFrames = Int.max
-    private let onStart: (Int, Int) throws -> Void
+    private let onStart: (Int, Int, Int?) throws -> Void
     private let handler: Handler
 
-    init(limits: DecodeLimits, onStart: @escaping (Int, Int) throws -> Void, handler: @escaping Handler) {
+    init(limits: DecodeLimits, onStart: @escaping (Int, Int, Int?) throws -> Void, handler: @escaping Handler) {
         self.limits = limits
         self.onStart = onStart
         self.handler = handler
@@ -23,8 +23,12 @@ final class SampleSink {
     /// Whether `start` was called.
     var started: Bool { sampleRate > 0 }
 
-    /// Declares the stream's rate and channel count; `expectedFrames` (if known) is checked against the limit at once.
-    func start(sampleRate: Int, channels: Int, expectedFrames: Int? = nil, format: String) throws {
+    /// Declares the stream's rate and channel count.
+    ///
+    /// `expectedFrames` (if known) is checked against the limit at once; `sizeHint` is a frame count to reserve
+    /// memory for (an estimate; capped by the limit).
+    func start(sampleRate: Int, channels: Int, expectedFrames: Int? = nil, sizeHint: Int? = nil, format: String) throws
+    {
         guard sampleRate > 0, sampleRate <= 1_536_000 else {
             throw AudioError.malformedInput(format: format, detail: "sample rate \(sampleRate) Hz is out of range")
         }
@@ -35,8 +39,10 @@ final class SampleSink {
         self.channels = channels
         let limitFrames = limits.maxSeconds * Double(sampleRate)
         maxFrames = limitFrames >= Double(Int.max / 2) ? Int.max / 2 : Int(limitFrames.rounded(.down))
-        if let expectedFrames, expectedFrames > maxFrames { throw AudioError.audioTooLong(limitSeconds: limits.maxSeconds) }
-        try onStart(sampleRate, channels)
+        if let expectedFrames, expectedFrames > maxFrames {
+            throw AudioError.audioTooLong(limitSeconds: limits.maxSeconds)
+        }
+        try onStart(sampleRate, channels, (expectedFrames ?? sizeHint).map { min(max($0, 0), maxFrames, 1 << 31) })
     }
 
     /// Accepts one block of interleaved samples (a whole number of frames).
@@ -51,7 +57,14 @@ final class SampleSink {
     /// A sink that collects everything into one interleaved array.
     static func collecting(limits: DecodeLimits) -> (SampleSink, Collector) {
         let collector = Collector()
-        let sink = SampleSink(limits: limits, onStart: { _, _ in }) { block, _ in collector.samples.append(contentsOf: block) }
+        let sink = SampleSink(
+            limits: limits,
+            onStart: { _, channels, hint in
+                if let hint { collector.samples.reserveCapacity(hint * channels) }
+            }
+        ) { block, _ in
+            collector.samples.append(contentsOf: block)
+        }
         return (sink, collector)
     }
 

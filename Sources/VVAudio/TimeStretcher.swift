@@ -5,7 +5,7 @@ import Foundation
 /// Waveform-similarity overlap-add: output frames of `frameLength` samples (40 ms, periodic Hann window) are laid
 /// down every `hop = frameLength / 2` samples; frame k is read from the input near `k · hop · speed`, shifted by up
 /// to ±`tolerance` (12 ms) to the position whose waveform best matches the natural continuation of frame k − 1
-/// (normalised cross-correlation). Pitch is kept because frames are copied, not resampled. The whole output has
+/// (normalised cross-correlation over the overlapping half-frame). Pitch is kept because frames are copied, not resampled. The whole output has
 /// exactly `round(inputCount / speed)` samples; `speed == 1` passes samples through untouched.
 public struct TimeStretcher: Sendable {
     /// Playback speed: 2 halves the duration, 0.5 doubles it.
@@ -116,28 +116,40 @@ public struct TimeStretcher: Sendable {
         compact()
     }
 
-    /// The start in `[center − tolerance, center + tolerance]` whose frame best matches the one at `natural`.
+    /// The start in `[center − tolerance, center + tolerance]` whose first half-frame (the part that overlaps the
+    /// previous frame) best matches the one at `natural`: a search on every second shift, then the two neighbours.
     private func bestMatch(center: Int, natural: Int) -> Int {
-        let n = frameLength
+        let m = hop
         let lo = max(center - tolerance, bufferStart)
         let hi = center + tolerance
         return buffer.withUnsafeBufferPointer { b -> Int in
             guard let base = b.baseAddress, lo <= hi else { return center }
             let ref = base + (natural - bufferStart)
-            var energy: Float = 0
-            for i in 0..<n { energy += base[lo - bufferStart + i] * base[lo - bufferStart + i] }
-            var best = center, bestScore = -Float.infinity
-            for s in lo...hi {
+            func score(_ s: Int) -> Float {
                 let cand = base + (s - bufferStart)
-                let c = dot(cand, ref, n)
-                let score = c / (energy + 1e-9).squareRoot()
-                if score > bestScore {
-                    bestScore = score
+                return dot(cand, ref, m) / (dot(cand, cand, m) + 1e-9).squareRoot()
+            }
+            var energy = dot(base + (lo - bufferStart), base + (lo - bufferStart), m)
+            var best = lo, bestScore = -Float.infinity
+            var s = lo
+            while s <= hi {
+                let cand = base + (s - bufferStart)
+                let sc = dot(cand, ref, m) / (energy + 1e-9).squareRoot()
+                if sc > bestScore {
+                    bestScore = sc
                     best = s
                 }
-                if s < hi {
-                    let leaving = cand[0], entering = cand[n]
-                    energy = max(0, energy - leaving * leaving + entering * entering)
+                if s + 2 <= hi {
+                    energy += cand[m] * cand[m] + cand[m + 1] * cand[m + 1] - cand[0] * cand[0] - cand[1] * cand[1]
+                    energy = max(0, energy)
+                }
+                s += 2
+            }
+            for t in [best - 1, best + 1] where t >= lo && t <= hi {
+                let sc = score(t)
+                if sc > bestScore {
+                    bestScore = sc
+                    best = t
                 }
             }
             return best

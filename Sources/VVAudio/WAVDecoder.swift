@@ -45,7 +45,9 @@ public enum WAVDecoder {
             scratch.withUnsafeMutableBufferPointer { out in
                 convert(b, from: from, frames: n, layout: layout, into: out)
             }
-            try scratch.withUnsafeBufferPointer { try sink.push(UnsafeBufferPointer(rebasing: $0[0..<(n * layout.channels)])) }
+            try scratch.withUnsafeBufferPointer {
+                try sink.push(UnsafeBufferPointer(rebasing: $0[0..<(n * layout.channels)]))
+            }
             frame += n
         }
     }
@@ -84,7 +86,8 @@ public enum WAVDecoder {
                 let bits = Int(u16(b, body + 14))
                 if tag == 0xFFFE {
                     guard size >= 40 else {
-                        throw AudioError.malformedInput(format: name, detail: "WAVE_FORMAT_EXTENSIBLE fmt chunk too short")
+                        throw AudioError.malformedInput(
+                            format: name, detail: "WAVE_FORMAT_EXTENSIBLE fmt chunk too short")
                     }
                     tag = Int(u16(b, body + 24))  // first two bytes of the sub-format GUID
                 }
@@ -149,7 +152,8 @@ public enum WAVDecoder {
 
     /// Converts `frames` frames starting at byte `from` to floats in `out`.
     static func convert(
-        _ b: UnsafeBufferPointer<UInt8>, from: Int, frames: Int, layout: Layout, into out: UnsafeMutableBufferPointer<Float>
+        _ b: UnsafeBufferPointer<UInt8>, from: Int, frames: Int, layout: Layout,
+        into out: UnsafeMutableBufferPointer<Float>
     ) {
         let ch = layout.channels
         let bps = bytesPerSample(layout.encoding)
@@ -165,7 +169,9 @@ public enum WAVDecoder {
     }
 
     /// Converts `count` consecutive samples at `p`.
-    private static func convertRun(_ p: UnsafePointer<UInt8>, count: Int, encoding: Encoding, into o: UnsafeMutablePointer<Float>) {
+    private static func convertRun(
+        _ p: UnsafePointer<UInt8>, count: Int, encoding: Encoding, into o: UnsafeMutablePointer<Float>
+    ) {
         switch encoding {
         case .pcmUnsigned8:
             for i in 0..<count { o[i] = (Float(p[i]) - 128) * (1 / 128) }

@@ -23,6 +23,23 @@ import Testing
         if file.hasSuffix("flac") { #expect(a.samples == (try Self.reference())) }
     }
 
+    /// A VBR MP3 written to a pipe (no Xing/Info header) decodes fully through libsndfile.
+    ///
+    /// libsndfile alone would stop at a length guessed from the first (loud, high-rate) frames; the frame scan
+    /// catches that and the whole 3 s come out.
+    @Test func vbrMP3WithoutInfoHeaderDecodesFully() throws {
+        let bytes = try Fixture.bytes("codec/vbr-pipe.mp3")
+        let scanned = bytes.withUnsafeBufferPointer { MP3FrameScanner.sampleCount($0) }
+        #expect(scanned >= 72000 && scanned <= 74000, "frame scan: \(scanned)")
+        guard Backends.hasSndfile, let lib = Backends.sndfile else { return }
+        let only = AudioBackends(sndfile: .success(lib), ffmpeg: AudioBackends.nativeOnly.ffmpeg)
+        let a = try AudioDecoder.decode(bytes: bytes, backends: only)
+        #expect(a.decoder == .libsndfile)
+        #expect(abs(a.duration - 3.0) < 0.1, "decoded \(a.duration) s")
+        #expect(Signal.rms(a.samples[2000..<22000]) > 0.05, "the noise is missing")
+        #expect(Signal.rms(a.samples[30000...]) < 0.01, "the silence is not silent")
+    }
+
     @Test func prepareForModelGives24kMonoNormalised() throws {
         let bytes = try Fixture.bytes("codec/tone-44k-stereo.wav")
         let x = try AudioDecoder.prepareForModel(bytes: bytes, backends: .nativeOnly)
@@ -53,13 +70,16 @@ import Testing
         }
         #expect(throws: AudioError.emptyInput) { try AudioDecoder.decode(bytes: [], backends: .nativeOnly) }
         #expect(throws: AudioError.inputTooLarge(bytes: 24044, limit: 1000)) {
-            try AudioDecoder.decode(bytes: try Fixture.bytes("codec/tone-s16.wav"), limits: DecodeLimits(maxBytes: 1000))
+            try AudioDecoder.decode(
+                bytes: try Fixture.bytes("codec/tone-s16.wav"), limits: DecodeLimits(maxBytes: 1000))
         }
         let missing = AudioBackends(
             sndfile: SndFileLibrary.load(candidates: ["/nonexistent/libsndfile.so.1"]),
             ffmpeg: FFmpegTool.locate(configured: "/nonexistent/ffmpeg"))
         #expect(missing.summary.contains("/nonexistent/libsndfile.so.1"))
-        #expect(try AudioDecoder.decode(bytes: try Fixture.bytes("codec/tone-s16.wav"), backends: missing).frameCount == 12000)
+        #expect(
+            try AudioDecoder.decode(bytes: try Fixture.bytes("codec/tone-s16.wav"), backends: missing).frameCount
+                == 12000)
     }
 
     /// The duration limit stops libsndfile and ffmpeg decodes while they run.
@@ -67,12 +87,14 @@ import Testing
         let limits = DecodeLimits(maxSeconds: 0.2)
         if Backends.hasSndfile {
             #expect(throws: AudioError.audioTooLong(limitSeconds: 0.2)) {
-                try AudioDecoder.decode(bytes: try Fixture.bytes("codec/tone.mp3"), limits: limits, backends: Backends.system)
+                try AudioDecoder.decode(
+                    bytes: try Fixture.bytes("codec/tone.mp3"), limits: limits, backends: Backends.system)
             }
         }
         if Backends.hasFFmpeg {
             #expect(throws: AudioError.audioTooLong(limitSeconds: 0.2)) {
-                try AudioDecoder.decode(bytes: try Fixture.bytes("codec/tone.m4a"), limits: limits, backends: Backends.system)
+                try AudioDecoder.decode(
+                    bytes: try Fixture.bytes("codec/tone.m4a"), limits: limits, backends: Backends.system)
             }
         }
     }
@@ -82,20 +104,26 @@ import Testing
         guard Backends.hasFFmpeg else { return }
         let tmp = FileManager.default.temporaryDirectory.path
         func uploads() -> Int {
-            ((try? FileManager.default.contentsOfDirectory(atPath: tmp)) ?? []).filter { $0.hasPrefix("vibevoice-upload-") }.count
+            ((try? FileManager.default.contentsOfDirectory(atPath: tmp)) ?? []).filter {
+                $0.hasPrefix("vibevoice-upload-")
+            }.count
         }
         let before = uploads()
         let m4a = try Fixture.bytes("codec/tone.m4a")
         _ = try AudioDecoder.decode(bytes: m4a, backends: Backends.system)
         #expect(throws: AudioError.timedOut(backend: "ffmpeg", seconds: 0.0001)) {
-            try AudioDecoder.decode(bytes: m4a, limits: DecodeLimits(ffmpegTimeoutSeconds: 0.0001), backends: Backends.system)
+            try AudioDecoder.decode(
+                bytes: m4a, limits: DecodeLimits(ffmpegTimeoutSeconds: 0.0001), backends: Backends.system)
         }
         // Garbage routed to ffmpeg fails with its message.
         do {
-            _ = try AudioDecoder.decode(bytes: [0, 0, 0, 0x20] + Array("ftypM4A ".utf8) + [UInt8](repeating: 7, count: 500), backends: Backends.system)
+            _ = try AudioDecoder.decode(
+                bytes: [0, 0, 0, 0x20] + Array("ftypM4A ".utf8) + [UInt8](repeating: 7, count: 500),
+                backends: Backends.system)
             Issue.record("garbage decoded")
         } catch let e as AudioError {
             #expect(e.description.contains("MP4/M4A"))
+            #expect(!e.description.contains("vibevoice-upload-"), "temporary path leaked: \(e)")
         }
         #expect(uploads() == before)
     }
@@ -103,7 +131,8 @@ import Testing
     /// The upstream recordings decode (when this checkout has ../shared/data/asr).
     @Test func upstreamRecordings() throws {
         let dir = "/work/shared/data/asr"
-        guard let files = try? FileManager.default.contentsOfDirectory(atPath: dir), Backends.hasSndfile else {
+        guard Backends.hasSndfile else { return }
+        guard let files = try? FileManager.default.contentsOfDirectory(atPath: dir) else {
             print("SKIPPED: \(dir) not present")
             return
         }
@@ -113,5 +142,28 @@ import Testing
             #expect(a.duration > 1, "\(f)")
             #expect(Signal.rms(a.samples[...]) > 0.001, "\(f) is silent")
         }
+    }
+}
+
+@Suite struct ConcurrentDecodeTests {
+    /// Concurrent decodes through every back end give the same samples as serial ones.
+    @Test func concurrentEqualsSerial() async throws {
+        var files = ["tone-s16.wav", "tone-44k-stereo.wav"]
+        if Backends.hasSndfile { files += ["tone.flac", "tone.mp3", "tone.opus", "tone.ogg"] }
+        if Backends.hasFFmpeg { files += ["tone.m4a", "tone.webm"] }
+        let inputs = try files.map { try Fixture.bytes("codec/" + $0) }
+        let serial = try inputs.map { try AudioDecoder.prepareForModel(bytes: $0, backends: Backends.system) }
+        let parallel = try await withThrowingTaskGroup(of: (Int, [Float]).self) { group in
+            for _ in 0..<3 {
+                for (i, bytes) in inputs.enumerated() {
+                    group.addTask { (i, try AudioDecoder.prepareForModel(bytes: bytes, backends: Backends.system)) }
+                }
+            }
+            var results: [(Int, [Float])] = []
+            for try await r in group { results.append(r) }
+            return results
+        }
+        #expect(parallel.count == 3 * inputs.count)
+        for (i, samples) in parallel { #expect(samples == serial[i], "\(files[i]) differs when decoded concurrently") }
     }
 }

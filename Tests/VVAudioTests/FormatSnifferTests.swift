@@ -33,7 +33,9 @@ import Testing
     /// sniffer or the WAV parser: every call returns or throws, and decoded output never exceeds what the input holds.
     @Test func fuzzSnifferAndWAVParser() throws {
         var rng = SplitMix(state: 42)
-        let seeds = try ["tone-s16.wav", "tone-s24.wav", "tone-pipe.wav", "tone-f64.wav"].map { Array(try Fixture.bytes("codec/" + $0).prefix(600)) }
+        let seeds = try ["tone-s16.wav", "tone-s24.wav", "tone-pipe.wav", "tone-f64.wav"].map {
+            Array(try Fixture.bytes("codec/" + $0).prefix(600))
+        }
         let start = Date()
         for iteration in 0..<4000 {
             var bytes: [UInt8]
@@ -61,5 +63,24 @@ import Testing
             }
         }
         #expect(Date().timeIntervalSince(start) < 60)
+    }
+
+    /// Damaged FLAC/Ogg/MP3 files through libsndfile: every call returns or throws, within the duration limit.
+    @Test func fuzzCompressedThroughLibsndfile() throws {
+        guard Backends.hasSndfile, let lib = Backends.sndfile else { return }
+        let backends = AudioBackends(sndfile: .success(lib), ffmpeg: AudioBackends.nativeOnly.ffmpeg)
+        var rng = SplitMix(state: 7)
+        let seeds = try ["tone.flac", "tone.ogg", "tone.opus", "tone.mp3"].map { try Fixture.bytes("codec/" + $0) }
+        for iteration in 0..<400 {
+            var bytes = seeds[iteration % seeds.count]
+            for _ in 0..<Int.random(in: 1...6, using: &rng) {
+                let i = Int.random(in: 0..<min(bytes.count, 200), using: &rng)
+                bytes[i] = UInt8.random(in: 0...255, using: &rng)
+            }
+            bytes = Array(bytes.prefix(Int.random(in: 1...bytes.count, using: &rng)))
+            if let a = try? AudioDecoder.decode(bytes: bytes, limits: DecodeLimits(maxSeconds: 5), backends: backends) {
+                #expect(a.duration <= 5)
+            }
+        }
     }
 }

@@ -20,7 +20,8 @@ enum Fixture {
     static func floats(_ path: String) throws -> [Float] {
         let b = try bytes(path)
         return stride(from: 0, to: b.count - 3, by: 4).map {
-            Float(bitPattern: UInt32(b[$0]) | UInt32(b[$0 + 1]) << 8 | UInt32(b[$0 + 2]) << 16 | UInt32(b[$0 + 3]) << 24)
+            Float(
+                bitPattern: UInt32(b[$0]) | UInt32(b[$0 + 1]) << 8 | UInt32(b[$0 + 2]) << 16 | UInt32(b[$0 + 3]) << 24)
         }
     }
 
@@ -39,7 +40,10 @@ struct TestFailure: Error, CustomStringConvertible {
 
 /// Back ends as found on this machine; tests that need one skip loudly when it is missing.
 enum Backends {
-    static let system = AudioBackends.discover()
+    /// `VVAUDIO_TEST_NATIVE_ONLY=1` runs the suite as on a machine without libsndfile and ffmpeg.
+    static let system =
+        ProcessInfo.processInfo.environment["VVAUDIO_TEST_NATIVE_ONLY"] == "1"
+        ? AudioBackends.nativeOnly : AudioBackends.discover()
     static var sndfile: SndFileLibrary? { try? system.sndfile.get() }
     static var ffmpeg: FFmpegTool? { try? system.ffmpeg.get() }
     static var hasSndfile: Bool {
@@ -77,20 +81,22 @@ enum Signal {
         return (x.reduce(0.0) { $0 + Double($1) * Double($1) } / Double(x.count)).squareRoot()
     }
 
-    /// The frequency (Hz) with the largest magnitude over `lo...hi` Hz in 0.5 Hz steps, refined by a parabola.
+    /// The frequency (Hz) with the largest magnitude over `lo...hi` Hz, from at most one second in the middle of
+    /// `x`: a 1 Hz grid refined by a parabola through the three best bins.
     static func dominantFrequency(_ x: [Float], rate: Int, lo: Double, hi: Double) -> Double {
-        let from = x.count / 10, to = x.count - x.count / 10
+        let span = min(rate, x.count * 8 / 10)
+        let from = (x.count - span) / 2, to = from + span
         var best = lo, bestA = -1.0
         var f = lo
         while f <= hi {
             let a = amplitude(x, at: f, rate: rate, from: from, to: to)
             if a > bestA { bestA = a; best = f }
-            f += 0.5
+            f += 1
         }
-        let a0 = amplitude(x, at: best - 0.5, rate: rate, from: from, to: to)
-        let a2 = amplitude(x, at: best + 0.5, rate: rate, from: from, to: to)
+        let a0 = amplitude(x, at: best - 1, rate: rate, from: from, to: to)
+        let a2 = amplitude(x, at: best + 1, rate: rate, from: from, to: to)
         let denom = a0 - 2 * bestA + a2
-        return denom == 0 ? best : best + 0.25 * (a0 - a2) / denom
+        return denom == 0 ? best : best + 0.5 * (a0 - a2) / denom
     }
 
     /// Lag in `-maxLag...maxLag` maximising the correlation of `a` and `b` (b shifted by lag), and that correlation.

@@ -135,7 +135,11 @@ struct WAVBuilder {
         var w = WAVBuilder()
         w.riff = "RF64"
         w.riffSize = 0xFFFF_FFFF
-        w.add("ds64", WAVBuilder.le(UInt64(pcm.count + 60), 8) + WAVBuilder.le(UInt64(pcm.count), 8) + WAVBuilder.le(8, 8) + [0, 0, 0, 0])
+        w.add(
+            "ds64",
+            WAVBuilder.le(UInt64(pcm.count + 60), 8) + WAVBuilder.le(UInt64(pcm.count), 8) + WAVBuilder.le(8, 8) + [
+                0, 0, 0, 0,
+            ])
         w.add("fmt ", WAVBuilder.fmt(tag: 1, channels: 1, rate: 24000, bits: 16))
         w.add("data", pcm, size: 0xFFFF_FFFF)
         w.add("LIST", Array("INFO".utf8))

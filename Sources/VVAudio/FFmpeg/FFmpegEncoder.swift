@@ -29,7 +29,8 @@ public struct FFmpegEncoder: StreamingAudioEncoder {
         let args = [
             "-nostdin", "-hide_banner", "-loglevel", "error", "-fflags", "+nobuffer", "-probesize", "32",
             "-analyzeduration", "0", "-f", "f32le", "-ar", String(sampleRate), "-ac",
-            String(channels), "-i", "pipe:0", "-c:a", "aac", "-b:a", String(bitrate), "-flush_packets", "1", "-f", "adts", "pipe:1",
+            String(channels), "-i", "pipe:0", "-c:a", "aac", "-b:a", String(bitrate), "-flush_packets", "1", "-f",
+            "adts", "pipe:1",
         ]
         do {
             process = try FFmpegProcess(tool: tool, arguments: args, stdin: true, timeout: timeoutSeconds)

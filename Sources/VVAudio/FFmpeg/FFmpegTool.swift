@@ -13,10 +13,10 @@ public struct FFmpegTool: Sendable, Equatable {
         self.path = path
     }
 
-    /// Finds ffmpeg: `configured` if given, else `VIBEVOICE_FFMPEG`, else `ffmpeg` on `PATH`.
+    /// Finds ffmpeg: `configured` if given, else `VIBEVOICE_FFMPEG` or `FFMPEG_PATH`, else `ffmpeg` on `PATH`.
     public static func locate(configured: String? = nil) -> Result<FFmpegTool, AudioError> {
         let env = ProcessInfo.processInfo.environment
-        if let p = configured ?? env["VIBEVOICE_FFMPEG"], !p.isEmpty {
+        if let p = configured ?? env["VIBEVOICE_FFMPEG"] ?? env["FFMPEG_PATH"], !p.isEmpty {
             return FileManager.default.isExecutableFile(atPath: p)
                 ? .success(FFmpegTool(path: p))
                 : .failure(.backendFailed(backend: "ffmpeg", detail: "\(p) is not an executable file"))
@@ -46,7 +46,8 @@ public struct FFmpegTool: Sendable, Equatable {
             "-nostdin", "-hide_banner", "-loglevel", "error", "-i", tmp, "-map", "0:a:0", "-vn", "-sn", "-dn",
             "-c:a", "pcm_f32le", "-f", "wav", "-fflags", "+bitexact", "pipe:1",
         ]
-        let run = try FFmpegProcess(tool: self, arguments: args, stdin: false, timeout: sink.limits.ffmpegTimeoutSeconds)
+        let run = try FFmpegProcess(
+            tool: self, arguments: args, stdin: false, timeout: sink.limits.ffmpegTimeoutSeconds)
         defer { run.terminate() }
         let reader = StreamingWAVReader(format: format)
         do {
@@ -60,7 +61,9 @@ public struct FFmpegTool: Sendable, Equatable {
         let status = run.wait()
         if run.timedOut { throw AudioError.timedOut(backend: "ffmpeg", seconds: sink.limits.ffmpegTimeoutSeconds) }
         if status != 0 || !sink.started {
-            let why = run.errorText.isEmpty ? "exit status \(status)" : run.errorText
+            // ffmpeg names the temporary file; the user only needs to know it was their upload.
+            let text = run.errorText.replacingOccurrences(of: tmp, with: "upload")
+            let why = text.isEmpty ? "exit status \(status)" : text
             throw AudioError.unsupportedInput(format: format.displayName, remedy: "ffmpeg could not decode it: \(why)")
         }
     }

@@ -9,9 +9,10 @@
 /// No header or import library is needed at build time. The library is looked for under its usual names per OS, or
 /// at the path in `VIBEVOICE_LIBSNDFILE`. A missing library is an error value naming what was tried, never a crash.
 public final class SndFileLibrary: @unchecked Sendable {
-    typealias OpenVirtual = @convention(c) (
-        UnsafeMutableRawPointer?, Int32, UnsafeMutableRawPointer?, UnsafeMutableRawPointer?
-    ) -> OpaquePointer?
+    typealias OpenVirtual =
+        @convention(c) (
+            UnsafeMutableRawPointer?, Int32, UnsafeMutableRawPointer?, UnsafeMutableRawPointer?
+        ) -> OpaquePointer?
     typealias ReadFloat = @convention(c) (OpaquePointer?, UnsafeMutablePointer<Float>?, Int64) -> Int64
     typealias WriteFloat = @convention(c) (OpaquePointer?, UnsafePointer<Float>?, Int64) -> Int64
     typealias Close = @convention(c) (OpaquePointer?) -> Int32
@@ -31,7 +32,7 @@ public final class SndFileLibrary: @unchecked Sendable {
     let strError: StrError
     /// `sf_command`.
     let command: Command
-    /// The library's version string, e.g. `libsndfile-1.2.0`.
+    /// The library's version string (for example `libsndfile-1.2.0`).
     public let version: String
     /// The name or path it was loaded from.
     public let path: String
@@ -80,7 +81,9 @@ public final class SndFileLibrary: @unchecked Sendable {
         #if os(Windows)
             names += ["sndfile.dll", "libsndfile-1.dll", "libsndfile.dll"]
         #elseif canImport(Darwin)
-            names += ["libsndfile.1.dylib", "/opt/homebrew/lib/libsndfile.1.dylib", "/usr/local/lib/libsndfile.1.dylib"]
+            names += [
+                "libsndfile.1.dylib", "/opt/homebrew/lib/libsndfile.1.dylib", "/usr/local/lib/libsndfile.1.dylib",
+            ]
         #else
             names += ["libsndfile.so.1", "libsndfile.so"]
         #endif

@@ -13,13 +13,22 @@ final class SndFileVirtualIO {
     private(set) var droppedRewriteBytes = 0
     private var position = 0
 
+    /// Factor applied to the length reported to libsndfile (see `SndFileDecoder`); reads still end at the data.
+    private let lengthScale: Int
+
     /// A reader over `source`, which must outlive the libsndfile handle.
-    init(reading source: UnsafeBufferPointer<UInt8>) { self.source = source }
+    init(reading source: UnsafeBufferPointer<UInt8>, lengthScale: Int = 1) {
+        self.source = source
+        self.lengthScale = lengthScale
+    }
 
     /// A writer collecting bytes.
-    init() { source = nil }
+    init() {
+        source = nil
+        lengthScale = 1
+    }
 
-    var length: Int { source?.count ?? (taken + pending.count) }
+    var length: Int { source.map { $0.count * lengthScale } ?? (taken + pending.count) }
 
     /// Returns the bytes written since the last call.
     func take() -> [UInt8] {
@@ -48,8 +57,11 @@ final class SndFileVirtualIO {
         if let source, let base = source.baseAddress {
             let n = max(0, min(Int(count), source.count - position))
             if n > 0 { dst.copyMemory(from: base + position, byteCount: n) }
-            position += n
-            return Int64(n)
+            // Past the data, up to the reported length, the stream reads as zeros.
+            let zeros = max(0, min(Int(count) - n, length - max(position, source.count)))
+            if zeros > 0 { (dst + n).initializeMemory(as: UInt8.self, repeating: 0, count: zeros) }
+            position += n + zeros
+            return Int64(n + zeros)
         }
         let start = position - taken
         guard start >= 0, start < pending.count else { return 0 }
@@ -88,11 +100,11 @@ final class SndFileVirtualIO {
         typealias Read = @convention(c) (UnsafeMutableRawPointer?, Int64, UnsafeMutableRawPointer?) -> Int64
         typealias Write = @convention(c) (UnsafeRawPointer?, Int64, UnsafeMutableRawPointer?) -> Int64
         typealias Tell = @convention(c) (UnsafeMutableRawPointer?) -> Int64
-        let getLength: GetLength = { Int64(io($0).length) }
-        let seek: Seek = { offset, whence, user in io(user).seek(offset, whence) }
-        let read: Read = { dst, count, user in io(user).read(dst, count) }
-        let write: Write = { src, count, user in io(user).write(src, count) }
-        let tell: Tell = { io($0).tell() }
+        let getLength: GetLength = { user in io(user).map { Int64($0.length) } ?? -1 }
+        let seek: Seek = { offset, whence, user in io(user)?.seek(offset, whence) ?? -1 }
+        let read: Read = { dst, count, user in io(user)?.read(dst, count) ?? 0 }
+        let write: Write = { src, count, user in io(user)?.write(src, count) ?? 0 }
+        let tell: Tell = { user in io(user)?.tell() ?? -1 }
         let stride = MemoryLayout<UnsafeRawPointer>.stride
         let table = UnsafeMutableRawPointer.allocate(byteCount: 5 * stride, alignment: stride)
         table.storeBytes(of: getLength, toByteOffset: 0, as: GetLength.self)
@@ -107,10 +119,9 @@ final class SndFileVirtualIO {
     var userData: UnsafeMutableRawPointer { Unmanaged.passUnretained(self).toOpaque() }
 }
 
-/// Recovers the `SndFileVirtualIO` behind a `user_data` pointer.
-private func io(_ user: UnsafeMutableRawPointer?) -> SndFileVirtualIO {
-    // libsndfile always passes back the pointer it was given at open.
-    Unmanaged<SndFileVirtualIO>.fromOpaque(user.unsafelyUnwrapped).takeUnretainedValue()
+/// Recovers the `SndFileVirtualIO` behind a `user_data` pointer (libsndfile passes back the one given at open).
+private func io(_ user: UnsafeMutableRawPointer?) -> SndFileVirtualIO? {
+    user.map { Unmanaged<SndFileVirtualIO>.fromOpaque($0).takeUnretainedValue() }
 }
 
 /// A C `SF_INFO`: `sf_count_t frames; int samplerate, channels, format, sections, seekable;` (32 bytes, 8-aligned).

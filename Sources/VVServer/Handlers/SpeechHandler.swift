@@ -16,9 +16,10 @@ struct SpeechHandler {
         }
         // SSE carries raw PCM16 for wav/pcm (research/api.md §4.1); other formats carry their encoded bytes.
         let encoderFormat: AudioFormat = params.streamFormat == .sse && params.format == .wav ? .pcm : params.format
-        let encoder = try AudioEncoders.make(encoderFormat, sampleRate: synthesizer.sampleRate)
         // `speed` is a pitch-preserving time-stretch of the generated audio (VibeVoice has no speed control).
-        let stretcher = params.speed == 1.0 ? nil : try TimeStretcher(speed: params.speed, sampleRate: synthesizer.sampleRate)
+        // Made before synthesis, so a missing encoder fails the request before any model work.
+        let encoder = try SpeechOutputEncoder(
+            format: encoderFormat, sampleRate: synthesizer.sampleRate, speed: params.speed, streaming: true)
         let settings = context.speechSettings(modelID)
         let resolver = VoiceResolver(voices: synthesizer.voices, defaultVoice: settings.defaultVoice, strict: settings.strictVoices)
         let voice = try resolver.resolve(params.voice).voice
@@ -47,7 +48,7 @@ struct SpeechHandler {
             }
         }
         let streamer = SpeechStreamer(
-            events: events, first: first, encoder: encoder, stretcher: stretcher, sse: params.streamFormat == .sse, permit: permit,
+            events: events, first: first, encoder: encoder, sse: params.streamFormat == .sse, permit: permit,
             connection: request.connection, context: context, requestID: request.id)
         return ServerResponse(status: 200, headers: headers, body: .stream { writer in try await streamer.run(writer) })
     }
@@ -58,8 +59,7 @@ struct SpeechHandler {
 final class SpeechStreamer: @unchecked Sendable {
     private let events: IteratorBox<AsyncThrowingStream<SpeechEvent, any Error>.Iterator>
     private var pending: SpeechEvent?
-    private var encoder: any StreamingAudioEncoder
-    private var stretcher: TimeStretcher?
+    private var encoder: SpeechOutputEncoder
     private let sse: Bool
     private let permit: ExecutorPermit
     private let connection: any ClientConnection
@@ -68,14 +68,12 @@ final class SpeechStreamer: @unchecked Sendable {
 
     init(
         events: IteratorBox<AsyncThrowingStream<SpeechEvent, any Error>.Iterator>, first: SpeechEvent?,
-        encoder: any StreamingAudioEncoder, stretcher: TimeStretcher?, sse: Bool, permit: ExecutorPermit,
-        connection: any ClientConnection,
+        encoder: SpeechOutputEncoder, sse: Bool, permit: ExecutorPermit, connection: any ClientConnection,
         context: ServerContext, requestID: String
     ) {
         self.events = events
         self.pending = first
         self.encoder = encoder
-        self.stretcher = stretcher
         self.sse = sse
         self.permit = permit
         self.connection = connection
@@ -99,15 +97,14 @@ final class SpeechStreamer: @unchecked Sendable {
         while let event = pending {
             switch event {
             case .audio(let samples):
-                let bytes = try encoder.encode(stretcher?.process(samples) ?? samples)
+                let bytes = try encoder.encode(samples)
                 try await writer.write(sse ? SpeechHandler.delta(bytes) : bytes)
             case .finished(let u):
                 usage = u
             }
             pending = try await events.next()
         }
-        var tail = try encoder.encode(stretcher?.flush() ?? [])
-        tail += try encoder.finish()
+        let tail = try encoder.finish()
         try await writer.write(sse ? SpeechHandler.delta(tail) : tail)
         if sse { try await writer.write(SpeechHandler.done(usage)) }
     }

@@ -36,7 +36,16 @@ enum ErrorMapping {
                 return APIError(status: 503, message: "The model has no voices installed.", type: "server_error", code: "no_voices")
             }
         case let e as AudioError:
-            return APIError(status: 400, message: e.description.capitalizedFirst + ".", param: "response_format", code: "unsupported_response_format")
+            if case .encoderUnavailable = e {
+                // A valid OpenAI format this installation cannot produce (a codec library is missing): the client
+                // can ask for another one, so 400 rather than a 5xx the SDK would retry.
+                return APIError(
+                    status: 400, message: e.description.capitalizedFirst + ".", param: "response_format", code: "unsupported_response_format")
+            }
+            let status = e.suggestedHTTPStatus
+            return APIError(
+                status: status, message: e.description.capitalizedFirst + ".", type: status >= 500 ? "server_error" : "invalid_request_error",
+                code: status >= 500 ? "audio_backend_error" : "invalid_audio")
         case is ClientDisconnected, is CancellationError:
             return APIError(status: 499, message: "The client closed the connection.", type: "client_closed", code: "client_closed")
         default:

@@ -40,30 +40,47 @@ struct AudioBenchCommand: AsyncParsableCommand {
             throw AudioCommandError("cannot write \(wavPath)")
         }
         rows.append(try measure("wav 48 kHz stereo s16", path: wavPath, bytes: wav, backends: backends, ffmpeg: ffmpeg))
+        // The resampler alone, on the decoded mono signal (no ffmpeg counterpart).
+        let mono = try AudioDecoder.decode(bytes: wav, limits: .unlimited, backends: backends).mono()
+        let t0 = Date()
+        let resampled = try Resampler.resample(mono, from: 48_000, to: 24_000)
+        rows.append(
+            Row(
+                input: "resample only 48k->24k", seconds: Double(seconds), ours: Date().timeIntervalSince(t0),
+                ffmpeg: nil, outputSamples: resampled.count))
 
         if let ffmpeg {
             let mp3Path = dir.appendingPathComponent("in44k.mp3").path
-            try Self.runTimed(ffmpeg.path, [
-                "-nostdin", "-loglevel", "error", "-f", "lavfi", "-i",
-                "sine=frequency=440:sample_rate=44100:duration=\(seconds)", "-f", "lavfi", "-i",
-                "anoisesrc=color=pink:sample_rate=44100:amplitude=0.1:duration=\(seconds)", "-filter_complex",
-                "[0:a][1:a]amerge=inputs=2[a]", "-map", "[a]", "-c:a", "libmp3lame", "-b:a", "128k", "-y", mp3Path,
-            ])
+            try Self.runTimed(
+                ffmpeg.path,
+                [
+                    "-nostdin", "-loglevel", "error", "-f", "lavfi", "-i",
+                    "sine=frequency=440:sample_rate=44100:duration=\(seconds)", "-f", "lavfi", "-i",
+                    "anoisesrc=color=pink:sample_rate=44100:amplitude=0.1:duration=\(seconds)", "-filter_complex",
+                    "[0:a][1:a]amerge=inputs=2[a]", "-map", "[a]", "-c:a", "libmp3lame", "-b:a", "128k", "-y", mp3Path,
+                ])
             let mp3 = [UInt8](FileManager.default.contents(atPath: mp3Path) ?? Data())
-            rows.append(try measure("mp3 44.1 kHz stereo 128k", path: mp3Path, bytes: mp3, backends: backends, ffmpeg: ffmpeg))
+            rows.append(
+                try measure("mp3 44.1 kHz stereo 128k", path: mp3Path, bytes: mp3, backends: backends, ffmpeg: ffmpeg))
         }
         print(json ? jsonReport(rows, backends: backends) : table(rows, backends: backends))
     }
 
-    private func measure(_ name: String, path: String, bytes: [UInt8], backends: AudioBackends, ffmpeg: FFmpegTool?) throws -> Row {
+    private func measure(_ name: String, path: String, bytes: [UInt8], backends: AudioBackends, ffmpeg: FFmpegTool?)
+        throws -> Row
+    {
         let start = Date()
-        let out = try AudioDecoder.prepareForModel(bytes: bytes, limits: .unlimited, backends: backends, normalize: false)
+        let out = try AudioDecoder.prepareForModel(
+            bytes: bytes, limits: .unlimited, backends: backends, normalize: false)
         let ours = Date().timeIntervalSince(start)
         var theirs: Double?
         if let ffmpeg {
-            theirs = try Self.runTimed(ffmpeg.path, [
-                "-nostdin", "-loglevel", "error", "-i", path, "-ar", "24000", "-ac", "1", "-f", "f32le", "-y", "/dev/null",
-            ])
+            theirs = try Self.runTimed(
+                ffmpeg.path,
+                [
+                    "-nostdin", "-loglevel", "error", "-i", path, "-ar", "24000", "-ac", "1", "-f", "f32le", "-y",
+                    Self.nullDevice,
+                ])
         }
         return Row(input: name, seconds: Double(seconds), ours: ours, ffmpeg: theirs, outputSamples: out.count)
     }
@@ -71,7 +88,9 @@ struct AudioBenchCommand: AsyncParsableCommand {
     private func table(_ rows: [Row], backends: AudioBackends) -> String {
         var lines = ["decode + resample to 24 kHz mono (\(backends.summary))"]
         func pad(_ s: String, _ n: Int) -> String { s.count >= n ? s : s + String(repeating: " ", count: n - s.count) }
-        lines.append(pad("input", 26) + pad("audio s", 9) + pad("ours s", 9) + pad("ffmpeg s", 10) + pad("ours/ffmpeg", 13) + "x realtime")
+        lines.append(
+            pad("input", 26) + pad("audio s", 9) + pad("ours s", 9) + pad("ffmpeg s", 10) + pad("ours/ffmpeg", 13)
+                + "x realtime")
         for r in rows {
             let ff = r.ffmpeg.map { String(format: "%.2f", $0) } ?? "n/a"
             let ratio = r.ffmpeg.map { String(format: "%.2f", r.ours / $0) } ?? "n/a"
@@ -93,6 +112,12 @@ struct AudioBenchCommand: AsyncParsableCommand {
         return "{\"bench\":\"audio\",\"backends\":\(AudioCommand.jsonString(backends.summary)),\"results\":["
             + items.joined(separator: ",") + "]}"
     }
+
+    #if os(Windows)
+        static let nullDevice = "NUL"
+    #else
+        static let nullDevice = "/dev/null"
+    #endif
 
     /// Runs an executable (no shell) and returns its wall time; throws on a non-zero exit.
     @discardableResult

@@ -10,7 +10,8 @@ struct AudioCommand: AsyncParsableCommand {
 
     /// Options shared by the subcommands.
     struct BackendOptions: ParsableArguments {
-        @Option(name: .customLong("ffmpeg"), help: "Path of the ffmpeg executable (default: VIBEVOICE_FFMPEG, then PATH).")
+        @Option(
+            name: .customLong("ffmpeg"), help: "Path of the ffmpeg executable (default: VIBEVOICE_FFMPEG, then PATH).")
         var ffmpegPath: String?
 
         @Option(help: "Refuse audio longer than this many seconds.")
@@ -75,7 +76,8 @@ struct AudioCommand: AsyncParsableCommand {
         func run() async throws {
             let format = AudioFormat(rawValue: URL(fileURLWithPath: output).pathExtension.lowercased()) ?? .wav
             let backends = options.backends()
-            let audio = try AudioDecoder.decode(bytes: try AudioCommand.read(input), limits: options.limits(), backends: backends)
+            let audio = try AudioDecoder.decode(
+                bytes: try AudioCommand.read(input), limits: options.limits(), backends: backends)
             var channels = audio.channels
             var samples = audio.samples
             if mono || format == .pcm {
@@ -87,19 +89,24 @@ struct AudioCommand: AsyncParsableCommand {
                 samples = try AudioCommand.resample(samples, channels: channels, from: audio.sampleRate, to: outRate)
             }
             if normalize { LoudnessNormalizer.normalize(&samples) }
-            var encoder = try AudioEncoders.make(format, sampleRate: outRate, channels: channels, backends: backends, streaming: false)
+            var encoder = try AudioEncoders.make(
+                format, sampleRate: outRate, channels: channels, backends: backends, streaming: false)
             var bytes = try encoder.encode(samples)
             bytes += try encoder.finish()
             guard FileManager.default.createFile(atPath: output, contents: Data(bytes)) else {
                 throw AudioCommandError("cannot write \(output)")
             }
             let seconds = Double(samples.count / channels) / Double(outRate)
-            print("\(output): \(format.rawValue), \(outRate) Hz, \(channels) ch, \(String(format: "%.3f", seconds)) s, \(bytes.count) bytes")
+            print(
+                "\(output): \(format.rawValue), \(outRate) Hz, \(channels) ch, \(String(format: "%.3f", seconds)) s, \(bytes.count) bytes"
+            )
         }
     }
 
     static func read(_ path: String) throws -> [UInt8] {
-        guard let data = FileManager.default.contents(atPath: path) else { throw AudioCommandError("cannot read \(path)") }
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw AudioCommandError("cannot read \(path)")
+        }
         return [UInt8](data)
     }
 
