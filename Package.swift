@@ -19,11 +19,12 @@ let package = Package(
     targets: [
         .target(name: "VVAudio"),
         .target(name: "VVText"),
+        .target(name: "VVModelFiles"),
         .target(name: "VVPipelines", dependencies: ["VVAudio"]),
         .target(
             name: "VVServer",
             dependencies: [
-                "VVPipelines", "VVAudio",
+                "VVPipelines", "VVAudio", "VVModelFiles",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "FlyingFox", package: "FlyingFox"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
@@ -32,13 +33,14 @@ let package = Package(
         .executableTarget(
             name: "vibevoice",
             dependencies: [
-                "VVServer", "VVPipelines", "VVAudio", "VVText",
+                "VVServer", "VVPipelines", "VVAudio", "VVText", "VVModelFiles",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
         .testTarget(name: "VVAudioTests", dependencies: ["VVAudio"], resources: [.copy("Fixtures")]),
         .testTarget(name: "VVPipelinesTests", dependencies: ["VVPipelines"]),
+        .testTarget(name: "VVModelFilesTests", dependencies: ["VVModelFiles"]),
         .testTarget(
             name: "VVTextTests",
             dependencies: ["VVText", .product(name: "PropertyBased", package: "swift-property-based")],

@@ -10,9 +10,9 @@ import sys
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 BINARY = sys.argv[1] if len(sys.argv) > 1 else os.path.join(ROOT, ".build", "debug", "vibevoice")
-ENGINE_KEYS = {"device.backend", "device.gpu_id", "device.threads", "paths.voices", "paths.cache",
-               "models.asr.max_new_tokens", "models.asr.top_p"}
-ENGINE_SUFFIXES = (".path", ".dtype", ".cfg_scale", ".inference_steps")
+ENGINE_KEYS = {"device.backend", "device.gpu_id", "device.threads", "paths.voices", "paths.cache", "paths.models",
+               "server.download_models", "models.asr.max_new_tokens", "models.asr.top_p"}
+ENGINE_SUFFIXES = (".path", ".tokenizer", ".dtype", ".cfg_scale", ".inference_steps")
 
 table = subprocess.run([BINARY, "serve", "--list-config-keys"], capture_output=True, text=True, check=True).stdout
 lines = []

@@ -2,6 +2,8 @@ import Foundation
 import Testing
 import VVPipelines
 
+import VVModelFiles
+
 @testable import VVServer
 
 @Suite struct APIServerRoutingTests {
@@ -73,7 +75,7 @@ import VVPipelines
         let speech = await loading.json("POST", "/v1/audio/speech", ["input": "x"])
         #expect(speech.status == 503 && speech.headers["Retry-After"] != nil)
 
-        let failed = await TestAPI(provider: UnavailableEngineProvider())
+        let failed = await TestAPI(provider: CheckpointProvider(store: ModelStore(offline: true), engines: [:], allowDownload: false) { _ in })
         let f = try await failed.send("GET", "/health").jsonObject()
         #expect(f["status"] as? String == "error")
         let services = try #require(f["services"] as? [String: Any])

@@ -40,6 +40,9 @@ public enum ConfigKeys {
         .int(
             "server.body_idle_timeout_s", \.server.bodyIdleTimeoutSeconds, 1...3600, env: ["BODY_IDLE_TIMEOUT_S"],
             "A client that pauses this long while sending its request body is disconnected."),
+        .bool(
+            "server.download_models", \.server.downloadModels, env: ["DOWNLOAD_MODELS"],
+            "Download an enabled model that is neither configured nor cached, on start (HF_ENDPOINT, HF_TOKEN, HF_HUB_OFFLINE honoured)."),
     ]
 
     static let deviceKeys: [ConfigKey] = [
@@ -67,7 +70,12 @@ public enum ConfigKeys {
     ) -> [ConfigKey] {
         [
             .bool("models.\(name).enabled", kp.appending(path: \.enabled), env: [enabledEnv], "Load and serve this model."),
-            .optionalString("models.\(name).path", kp.appending(path: \.path), env: ["\(prefix)_MODEL_PATH"], "Hugging Face checkpoint folder."),
+            .optionalString(
+                "models.\(name).path", kp.appending(path: \.path), env: ["\(prefix)_MODEL_PATH"],
+                "Checkpoint folder in the Hugging Face layout (else `paths.models`, the cache, or a download)."),
+            .optionalString(
+                "models.\(name).tokenizer", kp.appending(path: \.tokenizer), env: ["\(prefix)_TOKENIZER_PATH"],
+                "Folder with tokenizer.json (else the checkpoint folder, the cache, or a download)."),
             .string(
                 "models.\(name).dtype", kp.appending(path: \.dtype), oneOf: ["bfloat16", "float16", "float32"],
                 env: ["\(prefix == "TTS_1_5B" ? "TTS" : prefix)_DTYPE"], "Weight precision on the GPU (the CPU computes in float32)."),
@@ -97,8 +105,13 @@ public enum ConfigKeys {
     }
 
     static let pathKeys: [ConfigKey] = [
+        .optionalString(
+            "paths.models", \.paths.models, env: ["MODEL_DIR"],
+            "Folder holding model folders by their Hugging Face names (VibeVoice-Realtime-0.5B/, VibeVoice-1.5B/, VibeVoice-ASR/) and voices/, as the predecessor mounted /models."),
         .optionalString("paths.voices", \.paths.voices, env: ["VOICES_PATH"], "Voices folder (streaming_model/*.pt, full_model/*.wav)."),
-        .optionalString("paths.cache", \.paths.cache, env: ["VIBEVOICE_CACHE"], "Model download cache."),
+        .optionalString(
+            "paths.cache", \.paths.cache, env: ["VIBEVOICE_CACHE"],
+            "Model cache (default ~/.cache/vibevoice on Linux, %LOCALAPPDATA%\\vibevoice on Windows)."),
         .optionalString("paths.ffmpeg", \.paths.ffmpeg, env: ["FFMPEG_PATH"], "ffmpeg executable for formats libsndfile lacks (default: PATH)."),
     ]
 

@@ -15,6 +15,7 @@ public struct ServerConfiguration: Sendable, Equatable {
         public var requestTimeoutSeconds = 3600
         public var maxJSONBodyKB = 1024
         public var bodyIdleTimeoutSeconds = 30
+        public var downloadModels = true
     }
 
     /// `device.*`: where models run.
@@ -28,6 +29,7 @@ public struct ServerConfiguration: Sendable, Equatable {
     public struct ModelCommon: Sendable, Equatable {
         public var enabled: Bool
         public var path: String?
+        public var tokenizer: String?
         public var dtype = "bfloat16"
         public var maxQueue = 8
         public var queueTimeoutSeconds = 60
@@ -61,6 +63,7 @@ public struct ServerConfiguration: Sendable, Equatable {
 
     /// `paths.*`.
     public struct Paths: Sendable, Equatable {
+        public var models: String?
         public var voices: String?
         public var cache: String?
         public var ffmpeg: String?

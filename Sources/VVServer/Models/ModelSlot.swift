@@ -78,18 +78,6 @@ public struct TestDoubleProvider: PipelineProvider {
     }
 }
 
-/// The provider of this build for real checkpoints: the model engines are not part of it yet, so every enabled
-/// model fails to load with a message that says so (and `/health` reports it) instead of serving anything fake.
-public struct UnavailableEngineProvider: PipelineProvider {
-    /// Creates the provider.
-    public init() {}
-
-    /// Always throws.
-    public func load(_ id: ModelID, configuration: ServerConfiguration) async throws -> LoadedPipeline {
-        throw ModelLoadError("the \(id.displayName) engine is not part of this build yet")
-    }
-}
-
 /// A model failed to load.
 public struct ModelLoadError: Error, Sendable, CustomStringConvertible {
     /// One line.

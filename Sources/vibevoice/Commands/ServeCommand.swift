@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Logging
+import VVModelFiles
 import VVServer
 
 #if canImport(Glibc)
@@ -28,6 +29,9 @@ struct Serve: AsyncParsableCommand {
 
     @Option(name: .long, help: "Port to listen on (server.port; 0 picks a free one).")
     var port: Int?
+
+    @Option(name: .long, help: ArgumentHelp("Folder of model folders and voices/ (paths.models).", valueName: "dir"))
+    var modelDir: String?
 
     @Option(name: .customLong("api-key"), help: "An accepted Bearer key (repeatable; replaces server.api_keys).")
     var apiKeys: [String] = []
@@ -80,8 +84,13 @@ struct Serve: AsyncParsableCommand {
             host: configuration.server.host, port: configuration.server.port, handler: APIServer(context: context))
         logger.info("listening on http://\(configuration.server.host):\(bound)")
         if testDoubles { logger.warning("serving TEST DOUBLES (tone and fixed transcript), not models") }
+        let store = ModelStore.fromEnvironment(cacheDirectory: configuration.paths.cache.map { URL(fileURLWithPath: $0, isDirectory: true) })
         let provider: any PipelineProvider =
-            testDoubles ? TestDoubleProvider(delay: .milliseconds(testDoubleDelayMs)) : UnavailableEngineProvider()
+            testDoubles
+            ? TestDoubleProvider(delay: .milliseconds(testDoubleDelayMs))
+            : CheckpointProvider(store: store, engines: [:], allowDownload: configuration.server.downloadModels) { line in
+                logger.info("\(line)")
+            }
         let loading = Task {
             await registry.loadAll(with: provider) { slot in
                 switch slot.state {
@@ -107,6 +116,7 @@ struct Serve: AsyncParsableCommand {
         for assignment in overrides { try ConfigLoader.applyOverride(assignment, to: &c) }
         if let host { try ConfigLoader.applyOverride("server.host=\(host)", to: &c) }
         if let port { try ConfigLoader.applyOverride("server.port=\(port)", to: &c) }
+        if let modelDir { c.paths.models = modelDir }
         if !apiKeys.isEmpty { c.server.apiKeys = apiKeys }
         if let logLevel { try ConfigLoader.applyOverride("server.log_level=\(logLevel)", to: &c) }
         return c
