@@ -2,7 +2,7 @@
 import PackageDescription
 
 // Layers (see DESIGN.md "Layers"): dependencies point down only.
-//   vibevoice (CLI) → VVServer → VVPipelines → VVAudio, VVText
+//   vibevoice (CLI) → VVServer → VVPipelines → VVAudio, VVText, VVModelFiles
 let package = Package(
     name: "vibevoice",
     platforms: [.macOS(.v14)],
@@ -20,7 +20,7 @@ let package = Package(
         .target(name: "VVAudio"),
         .target(name: "VVText"),
         .target(name: "VVModelFiles"),
-        .target(name: "VVPipelines", dependencies: ["VVAudio"]),
+        .target(name: "VVPipelines", dependencies: ["VVAudio", "VVModelFiles"]),
         .target(
             name: "VVServer",
             dependencies: [
@@ -39,8 +39,8 @@ let package = Package(
             ]
         ),
         .testTarget(name: "VVAudioTests", dependencies: ["VVAudio"], resources: [.copy("Fixtures")]),
-        .testTarget(name: "VVPipelinesTests", dependencies: ["VVPipelines"]),
-        .testTarget(name: "VVModelFilesTests", dependencies: ["VVModelFiles"]),
+        .testTarget(name: "VVPipelinesTests", dependencies: ["VVPipelines", "VVModelFiles"], resources: [.copy("Voices/Fixtures")]),
+        .testTarget(name: "VVModelFilesTests", dependencies: ["VVModelFiles"], resources: [.copy("Torch/Fixtures")]),
         .testTarget(
             name: "VVTextTests",
             dependencies: ["VVText", .product(name: "PropertyBased", package: "swift-property-based")],
