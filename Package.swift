@@ -2,7 +2,8 @@
 import PackageDescription
 
 // Layers (see DESIGN.md "Layers"): dependencies point down only.
-//   vibevoice (CLI) → VVServer → VVPipelines → VVAudio, VVText, VVModelFiles
+//   vibevoice (CLI) → VVServer → VVPipelines → VVModels → VVCompute(+CPU, CVVKernels) → VVModelFiles → VVPlatform
+//   VVPipelines also uses VVAudio and VVText.
 let package = Package(
     name: "vibevoice",
     platforms: [.macOS(.v14)],
@@ -19,8 +20,13 @@ let package = Package(
     targets: [
         .target(name: "VVAudio"),
         .target(name: "VVText"),
-        .target(name: "VVModelFiles"),
-        .target(name: "VVPipelines", dependencies: ["VVAudio", "VVModelFiles"]),
+        .target(name: "VVPlatform"),
+        .target(name: "VVModelFiles", dependencies: ["VVPlatform"]),
+        .target(name: "VVCompute", dependencies: ["VVPlatform"]),
+        .target(name: "CVVKernels"),
+        .target(name: "VVComputeCPU", dependencies: ["VVCompute", "CVVKernels"]),
+        .target(name: "VVModels", dependencies: ["VVCompute", "VVModelFiles", "VVPlatform"]),
+        .target(name: "VVPipelines", dependencies: ["VVAudio", "VVText", "VVModelFiles", "VVModels"]),
         .target(
             name: "VVServer",
             dependencies: [
@@ -33,14 +39,24 @@ let package = Package(
         .executableTarget(
             name: "vibevoice",
             dependencies: [
-                "VVServer", "VVPipelines", "VVAudio", "VVText", "VVModelFiles",
+                "VVServer", "VVPipelines", "VVAudio", "VVText", "VVModelFiles", "VVModels", "VVComputeCPU", "VVCompute",
+                "VVPlatform",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
         .testTarget(name: "VVAudioTests", dependencies: ["VVAudio"], resources: [.copy("Fixtures")]),
         .testTarget(name: "VVPipelinesTests", dependencies: ["VVPipelines", "VVModelFiles"], resources: [.copy("Voices/Fixtures")]),
-        .testTarget(name: "VVModelFilesTests", dependencies: ["VVModelFiles"], resources: [.copy("Torch/Fixtures")]),
+        .testTarget(
+            name: "VVModelFilesTests", dependencies: ["VVModelFiles", "VVPlatform"], exclude: ["Fixtures"],
+            resources: [.copy("Torch/Fixtures")]),
+        .testTarget(name: "VVComputeTests", dependencies: ["VVCompute"]),
+        .testTarget(
+            name: "VVComputeCPUTests", dependencies: ["VVComputeCPU", "VVCompute", "CVVKernels", "VVModelFiles"],
+            exclude: ["Fixtures"]),
+        .testTarget(
+            name: "VVModelsTests", dependencies: ["VVModels", "VVComputeCPU", "VVCompute", "VVModelFiles"],
+            exclude: ["Fixtures"]),
         .testTarget(
             name: "VVTextTests",
             dependencies: ["VVText", .product(name: "PropertyBased", package: "swift-property-based")],

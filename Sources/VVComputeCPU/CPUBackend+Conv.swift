@@ -1,0 +1,140 @@
+import CVVKernels
+import VVCompute
+
+extension CPUBackend {
+    /// 1-D convolution (no padding), parallel over (batch, output channel) rows.
+    public func conv1d(_ x: Tensor, weight: Tensor, bias: Tensor?, params p: Conv1dParams) throws -> Tensor {
+        let op = "conv1d"
+        guard x.shape.rank == 3, weight.shape.rank == 3, p.stride > 0, p.dilation > 0, p.groups > 0 else {
+            throw ComputeError.invalidArgument(op: op, reason: "x \(x.shape), weight \(weight.shape), \(p)")
+        }
+        let (batch, cin, time) = (x.shape[0], x.shape[1], x.shape[2])
+        let (cout, kernel) = (weight.shape[0], weight.shape[2])
+        let span = p.dilation * (kernel - 1) + 1
+        guard cin % p.groups == 0, cout % p.groups == 0, weight.shape[1] == cin / p.groups, kernel > 0, time >= span
+        else {
+            throw ComputeError.invalidArgument(op: op, reason: "x \(x.shape) does not fit weight \(weight.shape), \(p)")
+        }
+        if let bias, bias.shape != [cout] {
+            throw ComputeError.invalidArgument(op: op, reason: "bias \(bias.shape) for \(cout) channels")
+        }
+        let outTime = (time - span) / p.stride + 1
+        if p.groups == 1 {  // dense: unfold the patches and reuse the matmul kernels (weight as [cout, cin·kernel])
+            let (columns, columnPointer) = try allocate([batch * outTime, cin * kernel])
+            vv_im2col_f32(
+                try floats(x, op), columnPointer, Int64(batch), Int64(cin), Int64(time), Int64(kernel), Int64(outTime),
+                Int64(p.stride), Int64(p.dilation))
+            let product = try linear(columns, weight: weight.reshaped([cout, cin * kernel]), bias: bias)
+            let (result, output) = try allocate([batch, cout, outTime])
+            vv_transpose_batched_f32(try floats(product, op), output, Int64(batch), Int64(outTime), Int64(cout))
+            return result
+        }
+        let input = UnsafePointer(try floats(x, op))
+        let weights = UnsafeRawPointer(try address(weight, op))
+        let code = try weightType(weight.dtype, op)
+        let biasPointer = try bias.map { UnsafePointer(try floats($0, op)) }
+        let (result, output) = try allocate([batch, cout, outTime])
+        let rows = batch * cout
+        let chunks = rows * cin / p.groups * kernel * outTime < 1 << 16 ? 1 : min(rows, threadCount * 4)
+        parallel(chunks) { chunk in
+            vv_conv1d_f32(
+                code, input, weights, biasPointer, output, Int64(cin), Int64(time), Int64(cout), Int64(kernel),
+                Int64(outTime), Int64(p.stride), Int64(p.dilation), Int64(p.groups), Int64(chunk * rows / chunks),
+                Int64((chunk + 1) * rows / chunks))
+        }
+        return result
+    }
+
+    /// Transposed 1-D convolution (all frames), parallel over (batch, output channel) rows.
+    public func convTranspose1d(_ x: Tensor, weight: Tensor, bias: Tensor?, params p: ConvTranspose1dParams) throws
+        -> Tensor
+    {
+        let op = "convTranspose1d"
+        guard x.shape.rank == 3, weight.shape.rank == 3, p.stride > 0, p.groups > 0, x.shape[2] > 0 else {
+            throw ComputeError.invalidArgument(op: op, reason: "x \(x.shape), weight \(weight.shape), \(p)")
+        }
+        let (batch, cin, time) = (x.shape[0], x.shape[1], x.shape[2])
+        let kernel = weight.shape[2], cout = weight.shape[1] * p.groups
+        guard weight.shape[0] == cin, cin % p.groups == 0, kernel > 0 else {
+            throw ComputeError.invalidArgument(op: op, reason: "x \(x.shape) does not fit weight \(weight.shape), \(p)")
+        }
+        if let bias, bias.shape != [cout] {
+            throw ComputeError.invalidArgument(op: op, reason: "bias \(bias.shape) for \(cout) channels")
+        }
+        let input = UnsafePointer(try floats(x, op))
+        let weights = UnsafeRawPointer(try address(weight, op))
+        let code = try weightType(weight.dtype, op)
+        let biasPointer = try bias.map { UnsafePointer(try floats($0, op)) }
+        let (result, output) = try allocate([batch, cout, (time - 1) * p.stride + kernel])
+        if p.groups == 1 {  // dense: weight rows streamed once per frame, split over output channels
+            let chunks = cin * cout * kernel * time * batch < 1 << 16 ? 1 : min(cout, threadCount * 4)
+            let level = isa.rawValue
+            parallel(chunks) { chunk in
+                vv_conv_transpose1d_dense_f32(
+                    level, code, input, weights, biasPointer, output, Int64(batch), Int64(cin), Int64(time),
+                    Int64(cout), Int64(kernel), Int64(p.stride), Int64(chunk * cout / chunks),
+                    Int64((chunk + 1) * cout / chunks))
+            }
+            return result
+        }
+        let rows = batch * cout
+        let chunks = rows * cin / p.groups * kernel * time < 1 << 16 ? 1 : min(rows, threadCount * 4)
+        parallel(chunks) { chunk in
+            vv_conv_transpose1d_f32(
+                code, input, weights, biasPointer, output, Int64(cin), Int64(time), Int64(cout), Int64(kernel),
+                Int64(p.stride), Int64(p.groups), Int64(chunk * rows / chunks), Int64((chunk + 1) * rows / chunks))
+        }
+        return result
+    }
+
+    /// Concatenates along `axis`.
+    public func concat(_ tensors: [Tensor], axis: Int) throws -> Tensor {
+        let op = "concat"
+        guard let first = tensors.first, axis >= 0, axis < first.shape.rank else {
+            throw ComputeError.invalidArgument(op: op, reason: "needs tensors of rank > \(axis)")
+        }
+        var dims = first.shape.dims
+        for tensor in tensors {
+            var other = tensor.shape.dims
+            guard other.count == dims.count, tensor.dtype == first.dtype else {
+                throw ComputeError.invalidArgument(op: op, reason: "\(tensor.dtype)\(tensor.shape) vs \(first.dtype)\(first.shape)")
+            }
+            other[axis] = dims[axis]
+            guard other == dims else {
+                throw ComputeError.invalidArgument(op: op, reason: "\(tensor.shape) vs \(first.shape) off axis \(axis)")
+            }
+        }
+        dims[axis] = tensors.reduce(0) { $0 + $1.shape[axis] }
+        let result = try zeros(Shape(dims), dtype: first.dtype)
+        let outer = dims[..<axis].reduce(1, *), inner = dims[(axis + 1)...].reduce(1, *) * first.dtype.byteSize
+        let destination = try address(result, op)
+        var offset = 0
+        for tensor in tensors {
+            let source = try address(tensor, op)
+            let piece = tensor.shape[axis] * inner
+            for row in 0..<outer {
+                (destination + row * dims[axis] * inner + offset).copyMemory(from: source + row * piece, byteCount: piece)
+            }
+            offset += piece
+        }
+        return result
+    }
+
+    /// Elements `range` of dimension `axis`, copied.
+    public func slice(_ x: Tensor, axis: Int, range: Range<Int>) throws -> Tensor {
+        let op = "slice"
+        guard axis >= 0, axis < x.shape.rank, range.lowerBound >= 0, range.upperBound <= x.shape[axis] else {
+            throw ComputeError.invalidArgument(op: op, reason: "\(range) of axis \(axis) in \(x.shape)")
+        }
+        var dims = x.shape.dims
+        dims[axis] = range.count
+        let result = try zeros(Shape(dims), dtype: x.dtype)
+        let outer = dims[..<axis].reduce(1, *), inner = dims[(axis + 1)...].reduce(1, *) * x.dtype.byteSize
+        let source = try address(x, op), destination = try address(result, op)
+        for row in 0..<outer {
+            (destination + row * range.count * inner).copyMemory(
+                from: source + (row * x.shape[axis] + range.lowerBound) * inner, byteCount: range.count * inner)
+        }
+        return result
+    }
+}
