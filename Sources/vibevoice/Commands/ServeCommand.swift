@@ -74,9 +74,11 @@ struct Serve: AsyncParsableCommand {
         }
         let logger = Logger(label: "vibevoice")
         let registry = ModelRegistry(configuration: configuration)
+        let uploadDecoder = UploadDecoder(ffmpegPath: configuration.paths.ffmpeg)
+        logger.info("audio codecs: \(uploadDecoder.backendSummary)")
         let context = ServerContext(
             configuration: configuration, registry: registry, metrics: ServerMetrics(), logger: logger,
-            uploadDecoder: UploadDecoder(ffmpegPath: configuration.paths.ffmpeg))
+            uploadDecoder: uploadDecoder)
         let server = FlyingFoxServer(
             requestTimeout: TimeInterval(configuration.server.requestTimeoutSeconds),
             bodyIdleTimeout: .seconds(configuration.server.bodyIdleTimeoutSeconds))
