@@ -46,7 +46,8 @@ public struct SpeechLatentScaling: Sendable, Equatable {
 
     /// Model-space latents for σ-VAE encoder latents `[rows, latent]`: `(z_vae + bias) · scale`.
     public func modelLatents(_ vaeLatents: Tensor, _ ctx: ComputeContext) throws -> Tensor {
-        let bias = try ctx.upload([Float](repeating: biasFactor, count: vaeLatents.shape.last), shape: [vaeLatents.shape.last])
+        let bias = try ctx.upload(
+            [Float](repeating: biasFactor, count: vaeLatents.shape.last), shape: [vaeLatents.shape.last])
         return try ctx.scale(ctx.add(vaeLatents, bias), by: scalingFactor)
     }
 }

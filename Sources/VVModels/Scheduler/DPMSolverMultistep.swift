@@ -86,7 +86,8 @@ public struct DPMSolverMultistep: Sendable {
     ) throws -> Tensor {
         let k = try currentStep()
         guard v.shape == x.shape else {
-            throw ModelError.invalidInput(module: "DPMSolverMultistep", reason: "model output \(v.shape), sample \(x.shape)")
+            throw ModelError.invalidInput(
+                module: "DPMSolverMultistep", reason: "model output \(v.shape), sample \(x.shape)")
         }
         let coefficients = coefficients(at: k)
         let m0 = try ctx.combine([x, v], coefficients: [coefficients.alphaS, -coefficients.sigmaS])
@@ -98,7 +99,8 @@ public struct DPMSolverMultistep: Sendable {
         if algorithm == .sdeDPMSolverPlusPlus {
             guard let noise, noise.shape == x.shape else {
                 throw ModelError.invalidInput(
-                    module: "DPMSolverMultistep", reason: "sde-dpmsolver++ needs noise of shape \(x.shape) at each step")
+                    module: "DPMSolverMultistep", reason: "sde-dpmsolver++ needs noise of shape \(x.shape) at each step"
+                )
             }
             terms.append(noise)
             weights.append(coefficients.d)

@@ -25,7 +25,8 @@ public struct DPMSolverSchedule: Sendable, Equatable {
     /// - Throws: `ModelError.invalidInput` for another schedule or a non-positive step count.
     public init(trainSteps: Int = 1000, betaSchedule: String = "cosine") throws {
         guard trainSteps > 0 else {
-            throw ModelError.invalidInput(module: "DPMSolverSchedule", reason: "trainSteps \(trainSteps) must be positive")
+            throw ModelError.invalidInput(
+                module: "DPMSolverSchedule", reason: "trainSteps \(trainSteps) must be positive")
         }
         guard betaSchedule == "cosine" || betaSchedule == "squaredcos_cap_v2" else {
             throw ModelError.invalidInput(

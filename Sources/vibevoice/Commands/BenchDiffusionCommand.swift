@@ -216,7 +216,8 @@ private struct DiffusionBenchReport: Codable {
             if let note = row.note { line += "  (\(note))" }
             lines.append(line)
         }
-        lines.append("ms per frame: median/best of the timed frames (one latent: \(steps) head forwards + CFG + solver).")
+        lines.append(
+            "ms per frame: median/best of the timed frames (one latent: \(steps) head forwards + CFG + solver).")
         return lines.joined(separator: "\n")
     }
 }

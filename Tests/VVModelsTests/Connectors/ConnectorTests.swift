@@ -22,7 +22,8 @@ struct ConnectorTests {
     func eosClassifierMatchesReference(isa: CPUBackend.ISA) throws {
         let f = try DiffusionFixture(isa: isa)
         let hidden = try f.trace.upload("eos.input", f.ctx)
-        expectMatches(try f.ctx.download(f.eos.forward(hidden, f.ctx)), try f.trace.floats("eos.logits"), "\(isa) eos logits")
+        expectMatches(
+            try f.ctx.download(f.eos.forward(hidden, f.ctx)), try f.trace.floats("eos.logits"), "\(isa) eos logits")
         let expected = try f.trace.floats("eos.probability")
         expectMatches(try f.eos.probabilities(hidden, f.ctx), expected, "\(isa) eos probability", tolerance: 1e-5)
         #expect(try f.eos.isEnd(hidden, f.ctx) == expected.map { $0 > 0.5 })
@@ -38,6 +39,18 @@ struct ConnectorTests {
         expectMatches(vae, expected, "decoder input", tolerance: 1e-6)
         let back = try f.ctx.download(f.scaling.modelLatents(f.ctx.upload(vae, shape: [1, 3]), f.ctx))
         expectMatches(back, z, "round trip", tolerance: 1e-6)
+    }
+
+    /// Real checkpoints store the buffers as 0-d bf16 (`torch_dtype` bfloat16): read and widened exactly.
+    @Test func bf16BuffersAreRead() throws {
+        let ctx = ComputeContext(backend: CPUBackend(threads: 1))
+        let tensors = InMemoryTensors()
+        tensors.add("model.speech_scaling_factor", floats: [0.1962890625], shape: [], dtype: .bf16)
+        tensors.add("model.speech_bias_factor", floats: [-0.04931640625], shape: [], dtype: .bf16)
+        let binder = WeightBinder(source: tensors)
+        let scaling = try SpeechLatentScaling(WeightScope(binder: binder, context: ctx).child("model"))
+        try binder.finish()
+        #expect(scaling == SpeechLatentScaling(scalingFactor: 0.1962890625, biasFactor: -0.04931640625))
     }
 
     /// A checkpoint without the buffers (or with NaN, upstream's unloaded value) is refused.

@@ -18,9 +18,11 @@ struct DiffusionHeadTests {
                 x, timesteps: f.ctx.upload([t, t], shape: [2]), condition: condition, f.ctx, taps: taps)
             for name in ["noisy_images_proj", "t_embedder", "cond_proj", "layers.0", "layers.1", "final_layer"] {
                 let tapped = try #require(taps.tensors[name], "tap \(name)")
-                expectMatches(try f.ctx.download(tapped), try f.trace.floats("head.t\(index).\(name)"), "\(isa) t=\(t) \(name)")
+                expectMatches(
+                    try f.ctx.download(tapped), try f.trace.floats("head.t\(index).\(name)"), "\(isa) t=\(t) \(name)")
             }
-            expectMatches(try f.ctx.download(out), try f.trace.floats("head.t\(index).final_layer"), "\(isa) t=\(t) out")
+            expectMatches(
+                try f.ctx.download(out), try f.trace.floats("head.t\(index).final_layer"), "\(isa) t=\(t) out")
         }
     }
 
@@ -31,7 +33,8 @@ struct DiffusionHeadTests {
         let x = try f.trace.upload("head.x", f.ctx), condition = try f.trace.upload("head.condition", f.ctx)
         let full = try f.head.forward(x, timesteps: f.ctx.upload([400, 400], shape: [2]), condition: condition, f.ctx)
         let fast = try f.head.forward(
-            x, timesteps: f.ctx.upload([400], shape: [1]), projectedCondition: f.head.projectCondition(condition, f.ctx),
+            x, timesteps: f.ctx.upload([400], shape: [1]),
+            projectedCondition: f.head.projectCondition(condition, f.ctx),
             f.ctx)
         expectMatches(try f.ctx.download(fast), try f.ctx.download(full), "fast path", tolerance: 1e-6)
     }
@@ -47,7 +50,8 @@ struct DiffusionHeadTests {
         let ctx = ComputeContext(backend: CPUBackend(threads: 1))
         let binder = WeightBinder(source: partial)
         _ = try DiffusionHead(
-            config: DiffusionFixture.headConfig, weights: WeightScope(binder: binder, context: ctx).child("model.prediction_head"))
+            config: DiffusionFixture.headConfig(),
+            weights: WeightScope(binder: binder, context: ctx).child("model.prediction_head"))
         binder.ignore(prefix: "model.acoustic_connector")
         binder.ignore(prefix: "model.semantic_connector")
         binder.ignore(prefix: "tts_eos_classifier")
@@ -63,10 +67,12 @@ struct DiffusionHeadTests {
         let x = try f.trace.upload("head.x", f.ctx)
         let wrong = try f.ctx.zeros([2, 7])
         #expect(throws: ModelError.self) {
-            _ = try f.head.forward(wrong, timesteps: f.ctx.upload([1, 1], shape: [2]), condition: f.ctx.zeros([2, 48]), f.ctx)
+            _ = try f.head.forward(
+                wrong, timesteps: f.ctx.upload([1, 1], shape: [2]), condition: f.ctx.zeros([2, 48]), f.ctx)
         }
         #expect(throws: ModelError.self) {
-            _ = try f.head.forward(x, timesteps: f.ctx.upload([1, 1, 1], shape: [3]), condition: f.ctx.zeros([2, 48]), f.ctx)
+            _ = try f.head.forward(
+                x, timesteps: f.ctx.upload([1, 1, 1], shape: [3]), condition: f.ctx.zeros([2, 48]), f.ctx)
         }
     }
 }

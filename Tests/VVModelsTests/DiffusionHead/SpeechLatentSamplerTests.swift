@@ -8,8 +8,10 @@ import VVModels
 /// loop: max-abs ≤ 1e-4 relative to the largest magnitude above 1 (errors compound over the steps; measured below
 /// 1e-5).
 struct SpeechLatentSamplerTests {
-    @Test(arguments: [("n5", 5, DPMSolverMultistep.Algorithm.dpmSolverPlusPlus), ("n10", 10, .dpmSolverPlusPlus),
-                      ("sde5", 5, .sdeDPMSolverPlusPlus)])
+    @Test(arguments: [
+        ("n5", 5, DPMSolverMultistep.Algorithm.dpmSolverPlusPlus), ("n10", 10, .dpmSolverPlusPlus),
+        ("sde5", 5, .sdeDPMSolverPlusPlus),
+    ])
     func loopMatchesReference(name: String, steps: Int, algorithm: DPMSolverMultistep.Algorithm) throws {
         for isa in isaLevels {
             let f = try DiffusionFixture(isa: isa)
@@ -24,7 +26,8 @@ struct SpeechLatentSamplerTests {
                 }
             }
             let z = try sampler.sampleSpeechTokens(
-                condition: f.trace.upload("loop.condition", f.ctx), negativeCondition: f.trace.upload("loop.negative", f.ctx),
+                condition: f.trace.upload("loop.condition", f.ctx),
+                negativeCondition: f.trace.upload("loop.negative", f.ctx),
                 noise: f.trace.upload("loop.\(name).noise", f.ctx), stepNoise: stepNoise, f.ctx)
             #expect(z.shape == [1, DiffusionFixture.latent])
             expectMatches(try f.ctx.download(z), try f.trace.floats("loop.\(name).output"), "\(isa) loop \(name)")
@@ -38,13 +41,17 @@ struct SpeechLatentSamplerTests {
         var sampler = SpeechLatentSampler(head: f.head, schedule: try DPMSolverSchedule())
         let c = try f.trace.upload("loop.condition", f.ctx), n = try f.trace.upload("loop.negative", f.ctx)
         let noise = try f.trace.upload("loop.n5.noise", f.ctx)
-        let guided = try f.ctx.download(sampler.sampleSpeechTokens(condition: c, negativeCondition: n, noise: noise, f.ctx))
+        let guided = try f.ctx.download(
+            sampler.sampleSpeechTokens(condition: c, negativeCondition: n, noise: noise, f.ctx))
         sampler.cfgScale = 1
-        let plain = try f.ctx.download(sampler.sampleSpeechTokens(condition: c, negativeCondition: n, noise: noise, f.ctx))
+        let plain = try f.ctx.download(
+            sampler.sampleSpeechTokens(condition: c, negativeCondition: n, noise: noise, f.ctx))
         #expect(zip(guided, plain).map { abs($0 - $1) }.max() ?? 0 > 1e-3)
         var g1 = GaussianNoise(seed: 5), g2 = GaussianNoise(seed: 5)
-        let a = try f.ctx.download(sampler.sampleSpeechTokens(condition: c, negativeCondition: n, generator: &g1, f.ctx))
-        let b = try f.ctx.download(sampler.sampleSpeechTokens(condition: c, negativeCondition: n, generator: &g2, f.ctx))
+        let a = try f.ctx.download(
+            sampler.sampleSpeechTokens(condition: c, negativeCondition: n, generator: &g1, f.ctx))
+        let b = try f.ctx.download(
+            sampler.sampleSpeechTokens(condition: c, negativeCondition: n, generator: &g2, f.ctx))
         #expect(a == b)
         #expect(a.allSatisfy { $0.isFinite })
     }

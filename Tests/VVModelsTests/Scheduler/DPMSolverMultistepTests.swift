@@ -13,8 +13,9 @@ struct DPMSolverMultistepTests {
     @Test(arguments: [5, 10, 20])
     func sigmasMatchReference(steps: Int) throws {
         let solver = try DPMSolverMultistep(schedule: DPMSolverSchedule(), steps: steps)
-        expectRelative(solver.sigmas, try Trace("scheduler_trace.safetensors").floats("ode\(steps).sigmas"),
-                       "ode\(steps).sigmas", tolerance: 1e-7)
+        expectRelative(
+            solver.sigmas, try Trace("scheduler_trace.safetensors").floats("ode\(steps).sigmas"),
+            "ode\(steps).sigmas", tolerance: 1e-7)
         #expect(solver.sigmas.last == 0)
     }
 
