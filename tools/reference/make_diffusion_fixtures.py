@@ -18,6 +18,9 @@ Everything is built from the upstream classes (microsoft/VibeVoice at /tmp/vv on
    for every step of a stub-model loop (v = 0.1·x + const) the model output, the x0 prediction, the solver order
    taken and the new sample; the update coefficients of every step are probed from the reference update functions
    with unit inputs (x' = a·x + b·m0 + c·(m0 − m1) + d·noise). Same for the SDE variant with injected noise.
+4. `diffusion_fullsize_trace.safetensors`: the realtime head at its real width (hidden 896, 4 layers, FFN 2688,
+   latent 64) with weights from a counter-based hash both sides compute bit-exactly (`hash_weights`; no weights
+   stored), its output on a batch of two, and a 5-step CFG `sample_speech_tokens` with injected noise.
 
 Usage (from the package root):
     PYTHONPATH=/tmp/vv /work/venv-ref/bin/python tools/reference/make_diffusion_fixtures.py
@@ -26,6 +29,7 @@ Outputs go to Tests/VVModelsTests/Fixtures/.
 import os
 import types
 
+import numpy as np
 import torch
 from safetensors.torch import save_file
 
@@ -198,6 +202,49 @@ def scheduler_trace():
     save_file({k: v.contiguous() for k, v in trace.items()}, os.path.join(OUT, "scheduler_trace.safetensors"))
 
 
+def hash_values(count, tensor_index):
+    """Uniform values in [-0.5, 0.5) from a counter hash of (element, tensor index), exact in fp32 (24-bit)."""
+    i = np.arange(1, count + 1, dtype=np.uint64)
+    u = (i * np.uint64(0x9E3779B1) + np.uint64(tensor_index) * np.uint64(0x85EBCA77)) & np.uint64(0xFFFFFFFF)
+    u ^= u >> np.uint64(15)
+    u = (u * np.uint64(0x2C1B3C6D)) & np.uint64(0xFFFFFFFF)
+    u ^= u >> np.uint64(12)
+    return (u >> np.uint64(8)).astype(np.float32) * np.float32(2.0 ** -24) - np.float32(0.5)
+
+
+def hash_weights(module, scale=0.1):
+    """Tensor n of the name-sorted state dict gets `hash_values · scale` (norm weights 1 + that), all in fp32."""
+    with torch.no_grad():
+        params = dict(module.named_parameters())
+        for n, name in enumerate(sorted(params)):
+            p = params[name]
+            values = hash_values(p.numel(), n) * np.float32(scale)
+            if name.endswith("norm.weight"):
+                values = values + np.float32(1.0)
+            p.copy_(torch.from_numpy(values.reshape(tuple(p.shape))))
+
+
+def fullsize_trace():
+    config = VibeVoiceDiffusionHeadConfig(
+        hidden_size=896, head_layers=4, head_ffn_ratio=3.0, rms_norm_eps=1e-5, latent_size=64, speech_vae_dim=64)
+    head = VibeVoiceDiffusionHead(config).eval()
+    hash_weights(head)
+    generator = torch.Generator().manual_seed(31)
+    trace = {"x": torch.randn((2, 64), generator=generator), "condition": torch.randn((2, 896), generator=generator),
+             "timesteps": torch.tensor([999.0, 200.0])}
+    with torch.no_grad():
+        trace["output"] = head(trace["x"], trace["timesteps"], condition=trace["condition"])
+        owner = types.SimpleNamespace(
+            model=types.SimpleNamespace(noise_scheduler=make_scheduler(), prediction_head=head),
+            ddpm_inference_steps=5, config=types.SimpleNamespace(acoustic_vae_dim=64))
+        torch.manual_seed(41)
+        trace["loop.noise"] = torch.randn(2, 64)
+        torch.manual_seed(41)
+        trace["loop.output"] = Inference.sample_speech_tokens(
+            owner, trace["condition"][:1], trace["condition"][1:], cfg_scale=1.5)
+    save_file({k: v.contiguous() for k, v in trace.items()}, os.path.join(OUT, "diffusion_fullsize_trace.safetensors"))
+
+
 if __name__ == "__main__":
     torch.manual_seed(0)
     os.makedirs(OUT, exist_ok=True)
@@ -208,5 +255,6 @@ if __name__ == "__main__":
     connector_trace(generator, acoustic, semantic, eos, trace)
     loop_trace(generator, head, trace)
     save_file({k: v.contiguous() for k, v in trace.items()}, os.path.join(OUT, "diffusion_trace.safetensors"))
-    for name in ["scheduler_trace.safetensors", "diffusion_weights.safetensors", "diffusion_trace.safetensors"]:
+    fullsize_trace()
+    for name in ["diffusion_fullsize_trace.safetensors", "scheduler_trace.safetensors", "diffusion_weights.safetensors", "diffusion_trace.safetensors"]:
         print(name, os.path.getsize(os.path.join(OUT, name)))
