@@ -17,7 +17,8 @@ Everything is built from the upstream classes (microsoft/VibeVoice at /tmp/vv on
    (1000 steps, cosine, v_prediction): the training tables, then for 5, 10 and 20 steps the timesteps, sigmas, and
    for every step of a stub-model loop (v = 0.1·x + const) the model output, the x0 prediction, the solver order
    taken and the new sample; the update coefficients of every step are probed from the reference update functions
-   with unit inputs (x' = a·x + b·m0 + c·(m0 − m1) + d·noise). Same for the SDE variant with injected noise.
+   with unit inputs (x' = a·x + b·m0 + c·(m0 − m1) + d·noise). Same for the SDE variant with injected noise. Then a
+   sweep over every step count 1…30 (ODE and SDE): timesteps, sigmas, orders, coefficients, final stub sample.
 4. `diffusion_fullsize_trace.safetensors`: the realtime head at its real width (hidden 896, 4 layers, FFN 2688,
    latent 64) with weights from a counter-based hash both sides compute bit-exactly (`hash_weights`; no weights
    stored), its output on a batch of two, and a 5-step CFG `sample_speech_tokens` with injected noise.
@@ -142,6 +143,53 @@ def loop_trace(generator, head, trace):
         trace[f"loop.{name}.output"] = result
 
 
+def probed_run(trace, p, algorithm, steps, x_start, const, noises, record_steps):
+    """Runs the stub loop on a fresh scheduler, probing the coefficients of every step from the update functions."""
+    scheduler = make_scheduler(algorithm)
+    scheduler.set_timesteps(steps)
+    trace[f"{p}.timesteps"] = scheduler.timesteps.to(torch.int32)
+    trace[f"{p}.sigmas"] = scheduler.sigmas
+    first, second = scheduler.dpm_solver_first_order_update, scheduler.multistep_dpm_solver_second_order_update
+    orders, coefficients = [], []
+    one, zero = torch.ones((1, 1)), torch.zeros((1, 1))
+
+    def probe_first(model_output, sample=None, noise=None):
+        orders.append(1)
+        n = None if noise is None else zero
+        a = first(zero, sample=one, noise=n).item()
+        b = first(one, sample=zero, noise=n).item()
+        d = first(zero, sample=zero, noise=one).item() if noise is not None else 0.0
+        coefficients.append([a, b, 0.0, d])
+        return first(model_output, sample=sample, noise=noise)
+
+    def probe_second(model_outputs, sample=None, noise=None):
+        orders.append(2)
+        n = None if noise is None else zero
+        a = second([zero, zero], sample=one, noise=n).item()
+        b = second([one, one], sample=zero, noise=n).item()
+        c = second([zero, one], sample=zero, noise=n).item() - b
+        d = second([zero, zero], sample=zero, noise=one).item() if noise is not None else 0.0
+        coefficients.append([a, b, c, d])
+        return second(model_outputs, sample=sample, noise=noise)
+
+    scheduler.dpm_solver_first_order_update = probe_first
+    scheduler.multistep_dpm_solver_second_order_update = probe_second
+    x = x_start.clone()
+    for k, t in enumerate(scheduler.timesteps):
+        v = 0.1 * x + const
+        kwargs = {"variance_noise": noises[k]} if noises is not None else {}
+        x = scheduler.step(v, t, x, **kwargs).prev_sample
+        if record_steps:
+            trace[f"{p}.step{k}.v"] = v
+            trace[f"{p}.step{k}.x0"] = scheduler.model_outputs[-1].clone()
+            trace[f"{p}.step{k}.out"] = x.clone()
+    if noises is not None and record_steps:
+        trace[f"{p}.noise"] = noises
+    trace[f"{p}.output"] = x.clone()
+    trace[f"{p}.orders"] = torch.tensor(orders, dtype=torch.int32)
+    trace[f"{p}.coefficients"] = torch.tensor(coefficients, dtype=torch.float32)
+
+
 def scheduler_trace():
     trace = {}
     reference = make_scheduler()
@@ -152,53 +200,16 @@ def scheduler_trace():
     x_start = torch.randn((1, LATENT), generator=generator)
     const = torch.randn((1, LATENT), generator=generator)
     trace["stub.x"], trace["stub.const"] = x_start, const
-    for algorithm, label in [("dpmsolver++", "ode"), ("sde-dpmsolver++", "sde")]:
-        for steps in (5, 10, 20):
-            if label == "sde" and steps != 5:
-                continue
-            scheduler = make_scheduler(algorithm)
-            scheduler.set_timesteps(steps)
-            p = f"{label}{steps}"
-            trace[f"{p}.timesteps"] = scheduler.timesteps.to(torch.int32)
-            trace[f"{p}.sigmas"] = scheduler.sigmas
-            first, second = scheduler.dpm_solver_first_order_update, scheduler.multistep_dpm_solver_second_order_update
-            orders, coefficients = [], []
-            one, zero = torch.ones((1, 1)), torch.zeros((1, 1))
-
-            def probe_first(model_output, sample=None, noise=None):
-                orders.append(1)
-                n = None if noise is None else zero
-                a = first(zero, sample=one, noise=n).item()
-                b = first(one, sample=zero, noise=n).item()
-                d = first(zero, sample=zero, noise=one).item() if noise is not None else 0.0
-                coefficients.append([a, b, 0.0, d])
-                return first(model_output, sample=sample, noise=noise)
-
-            def probe_second(model_outputs, sample=None, noise=None):
-                orders.append(2)
-                n = None if noise is None else zero
-                a = second([zero, zero], sample=one, noise=n).item()
-                b = second([one, one], sample=zero, noise=n).item()
-                c = second([zero, one], sample=zero, noise=n).item() - b
-                d = second([zero, zero], sample=zero, noise=one).item() if noise is not None else 0.0
-                coefficients.append([a, b, c, d])
-                return second(model_outputs, sample=sample, noise=noise)
-
-            scheduler.dpm_solver_first_order_update = probe_first
-            scheduler.multistep_dpm_solver_second_order_update = probe_second
-            x = x_start.clone()
-            noises = torch.randn((steps, 1, LATENT), generator=generator) if label == "sde" else None
-            for k, t in enumerate(scheduler.timesteps):
-                v = 0.1 * x + const
-                kwargs = {"variance_noise": noises[k]} if noises is not None else {}
-                x = scheduler.step(v, t, x, **kwargs).prev_sample
-                trace[f"{p}.step{k}.v"] = v
-                trace[f"{p}.step{k}.x0"] = scheduler.model_outputs[-1].clone()
-                trace[f"{p}.step{k}.out"] = x.clone()
-            if noises is not None:
-                trace[f"{p}.noise"] = noises
-            trace[f"{p}.orders"] = torch.tensor(orders, dtype=torch.int32)
-            trace[f"{p}.coefficients"] = torch.tensor(coefficients, dtype=torch.float32)
+    for steps in (5, 10, 20):
+        probed_run(trace, f"ode{steps}", "dpmsolver++", steps, x_start, const, None, True)
+    noises = torch.randn((5, 1, LATENT), generator=generator)
+    probed_run(trace, "sde5", "sde-dpmsolver++", 5, x_start, const, noises, True)
+    # Every step count from 1 to 30 (the web demo's slider spans 5-20): timesteps, sigmas, orders, coefficients and
+    # the stub loop's final sample (SDE with zero noise, its d still probed).
+    zeros = torch.zeros((30, 1, LATENT))
+    for steps in range(1, 31):
+        probed_run(trace, f"sweep.ode{steps}", "dpmsolver++", steps, x_start, const, None, False)
+        probed_run(trace, f"sweep.sde{steps}", "sde-dpmsolver++", steps, x_start, const, zeros, False)
     save_file({k: v.contiguous() for k, v in trace.items()}, os.path.join(OUT, "scheduler_trace.safetensors"))
 
 
