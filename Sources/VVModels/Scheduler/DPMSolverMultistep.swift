@@ -31,11 +31,12 @@ public struct DPMSolverMultistep: Sendable {
     public private(set) var previousPrediction: Tensor?
 
     /// Prepares `steps` inference steps over `schedule`.
-    /// - Throws: `ModelError.invalidInput` when `steps` is not in `1...schedule.trainSteps`.
+    /// - Throws: `ModelError.invalidInput` when `steps` is not in `1..<schedule.trainSteps` (from `trainSteps`
+    ///   steps on, rounding repeats timesteps and upstream's step-index lookup then skips one; nobody runs that).
     public init(schedule: DPMSolverSchedule, steps: Int, algorithm: Algorithm = .dpmSolverPlusPlus) throws {
-        guard steps >= 1, steps <= schedule.trainSteps else {
+        guard steps >= 1, steps < schedule.trainSteps else {
             throw ModelError.invalidInput(
-                module: "DPMSolverMultistep", reason: "steps \(steps) outside 1...\(schedule.trainSteps)")
+                module: "DPMSolverMultistep", reason: "steps \(steps) outside 1..<\(schedule.trainSteps)")
         }
         self.algorithm = algorithm
         timesteps = schedule.timesteps(steps: steps)
@@ -47,8 +48,9 @@ public struct DPMSolverMultistep: Sendable {
     /// Whether every step has been taken.
     public var isFinished: Bool { stepIndex >= steps }
 
-    /// The scalars of step `k` (pure; the same whatever the history).
+    /// The scalars of step `k` in `0..<steps` (pure; the same whatever the history).
     public func coefficients(at k: Int) -> DPMStepCoefficients {
+        precondition(k >= 0 && k < steps, "step \(k) outside 0..<\(steps)")
         // `_sigma_to_alpha_sigma_t`: α = 1/sqrt(σ² + 1), σ_t = σ·α (fp32, as the reference's 0-d tensors).
         func alphaSigma(_ sigma: Float) -> (alpha: Float, sigma: Float) {
             let alpha = 1 / (sigma * sigma + 1).squareRoot()

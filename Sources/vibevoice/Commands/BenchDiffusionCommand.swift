@@ -66,8 +66,8 @@ struct BenchDiffusion: AsyncParsableCommand {
         guard !threadList.isEmpty, threadList.allSatisfy({ $0 > 0 }) else {
             throw ValidationError("--threads must list positive integers")
         }
-        guard steps > 0, steps <= 1000, frames > 0 else {
-            throw ValidationError("--steps must be in 1...1000 and --frames positive")
+        guard steps > 0, steps < 1000, frames > 0 else {
+            throw ValidationError("--steps must be in 1...999 and --frames positive")
         }
     }
 

@@ -130,5 +130,8 @@ struct DPMSolverMultistepTests {
             _ = try ode.step(modelOutput: try ctx.upload([1, 2, 3], shape: [1, 3]), sample: x, ctx)
         }
         #expect(throws: ModelError.self) { _ = try DPMSolverMultistep(schedule: DPMSolverSchedule(), steps: 0) }
+        #expect(throws: ModelError.self) { _ = try DPMSolverMultistep(schedule: DPMSolverSchedule(), steps: 1000) }
+        #expect(
+            try DPMSolverMultistep(schedule: DPMSolverSchedule(), steps: 999).timesteps == Array((1...999).reversed()))
     }
 }
