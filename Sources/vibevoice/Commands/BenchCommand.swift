@@ -10,7 +10,7 @@ import VVPlatform
 struct Bench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench", abstract: "Measure performance at real model shapes (random weights).",
-        subcommands: [LM.self, AudioBenchCommand.self, BenchTokenizer.self])
+        subcommands: [LM.self, AudioBenchCommand.self, BenchTokenizer.self, BenchDecoder.self])
 }
 
 extension Bench {
