@@ -70,15 +70,14 @@ public struct TokenizerDecoder: Sendable {
         guard latents.shape.rank == 3, latents.shape[2] == vaeDim, latents.shape[1] > 0 else {
             throw ModelError.invalidInput(module: "TokenizerDecoder", reason: "latents \(latents.shape)")
         }
-        var x = try stem.forward(ctx.transpose(latents), cache: &cache, isFinalChunk: false, ctx)
+        // Time-major [batch, time, dim] from the stem to the head: blocks and transposed convs work on rows.
+        var x = try ctx.transpose(stem.forward(ctx.transpose(latents), cache: &cache, isFinalChunk: false, ctx))
         for (i, blocks) in stages.enumerated() {
             if i > 0 { x = try upsampleLayers[i - 1].forward(x, cache: &cache, ctx) }
-            x = try ctx.transpose(x)  // [batch, time, dim] through the blocks
             for block in blocks { x = try block.forward(x, cache: &cache, isFinalChunk: false, ctx) }
             taps?.record("stages.\(i)", x)
-            if let norm, i == stages.count - 1 { x = try norm.forward(x, ctx) }
-            x = try ctx.transpose(x)
         }
-        return try head.forward(x, cache: &cache, isFinalChunk: false, ctx)
+        if let norm { x = try norm.forward(x, ctx) }
+        return try head.forward(ctx.transpose(x), cache: &cache, isFinalChunk: false, ctx)
     }
 }

@@ -173,7 +173,6 @@ private struct DecoderBenchReport: Codable {
                 + "per call, \(frames) timed frames, swift weights \(weights) (kernels: \(isa))",
             "impl   thr dtype    ms/frame   best ms   x realtime   peak MiB",
         ]
-        let torchBest = results.filter { $0.impl == "torch" }.compactMap(\.frameMs).min()
         for row in results {
             var line = row.impl.padding(toLength: 7, withPad: " ", startingAt: 0)
             line += String(row.threads).padding(toLength: 4, withPad: " ", startingAt: 0)
@@ -185,12 +184,11 @@ private struct DecoderBenchReport: Codable {
             if let note = row.note { line += "  (\(note))" }
             lines.append(line)
         }
-        if let torchBest {
-            for row in results where row.impl == "swift" {
-                if let ms = row.frameMs {
-                    lines.append(String(format: "swift %d thread(s): %.1f× faster than the best torch run", row.threads, torchBest / ms))
-                }
-            }
+        for row in results where row.impl == "swift" {
+            guard let ms = row.frameMs,
+                let torch = results.first(where: { $0.impl == "torch" && $0.threads == row.threads })?.frameMs
+            else { continue }
+            lines.append(String(format: "%d thread(s): swift %.1f× faster than torch (median ms/frame)", row.threads, torch / ms))
         }
         lines.append("ms/frame: median of the timed frames; x realtime: 133.3 ms of audio per frame / ms/frame.")
         lines.append("swift peak MiB is the whole bench process (all thread counts); torch peak is per run.")
