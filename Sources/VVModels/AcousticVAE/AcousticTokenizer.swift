@@ -52,8 +52,9 @@ public struct AcousticTokenizer: Sendable {
         return try requireEncoder().forward(audio, cache: &state, isFinalChunk: isFinalChunk, ctx)
     }
 
-    /// A σ-VAE sample around `mean` `[batch, frames, vae_dim]` with the given draws (upstream `sample(dist_type)`):
-    /// "gaussian": `mean + (scales[b]·fix_std/0.8)·values`; "fix": `mean + fix_std·values`; "none": `mean`.
+    /// A σ-VAE sample around `mean` `[batch, frames, vae_dim]` with the given draws.
+    ///
+    /// Upstream `sample(dist_type)`: "gaussian": `mean + (scales[b]·fix_std/0.8)·values`; "fix": `mean + fix_std·values`; "none": `mean`.
     /// `distType` defaults to the config's `std_dist_type`.
     public func sample(mean: Tensor, noise: SigmaVAENoise, distType: String? = nil, _ ctx: ComputeContext) throws
         -> Tensor
@@ -69,7 +70,8 @@ public struct AcousticTokenizer: Sendable {
         case "gaussian":
             let rows = try (0..<mean.shape[0]).map { b in
                 let factor = noise.scales[b] * (fixStd / 0.8)
-                return try ctx.combine([mean.rows(b..<(b + 1)), noise.values.rows(b..<(b + 1))], coefficients: [1, factor])
+                return try ctx.combine(
+                    [mean.rows(b..<(b + 1)), noise.values.rows(b..<(b + 1))], coefficients: [1, factor])
             }
             return rows.count == 1 ? rows[0] : try ctx.concat(rows, axis: 0)
         default:
@@ -83,17 +85,22 @@ public struct AcousticTokenizer: Sendable {
     }
 
     /// Decodes the next latent frame(s) of a stream: `[batch, channels, frames·3200]`.
-    public func decode(_ latents: Tensor, cache: inout TokenizerStreamingCache, _ ctx: ComputeContext) throws -> Tensor {
+    public func decode(_ latents: Tensor, cache: inout TokenizerStreamingCache, _ ctx: ComputeContext) throws -> Tensor
+    {
         try requireDecoder().decode(latents, cache: &cache, ctx)
     }
 
     private func requireEncoder() throws -> TokenizerEncoder {
-        guard let encoder else { throw ModelError.invalidInput(module: "AcousticTokenizer", reason: "encoder not loaded") }
+        guard let encoder else {
+            throw ModelError.invalidInput(module: "AcousticTokenizer", reason: "encoder not loaded")
+        }
         return encoder
     }
 
     private func requireDecoder() throws -> TokenizerDecoder {
-        guard let decoder else { throw ModelError.invalidInput(module: "AcousticTokenizer", reason: "decoder not loaded") }
+        guard let decoder else {
+            throw ModelError.invalidInput(module: "AcousticTokenizer", reason: "decoder not loaded")
+        }
         return decoder
     }
 }

@@ -74,7 +74,8 @@ public struct CausalConvTranspose1d: Sendable {
             throw ModelError.invalidInput(module: cacheKey, reason: "cache \(carry.shape) for \(x.shape)")
         }
         let shifted =
-            frames == 1 ? carry : try ctx.concat([carry, ctx.slice(halves[1], axis: 1, range: 0..<(frames - 1))], axis: 1)
+            frames == 1
+            ? carry : try ctx.concat([carry, ctx.slice(halves[1], axis: 1, range: 0..<(frames - 1))], axis: 1)
         if cache != nil { cache?.states[cacheKey] = try ctx.slice(halves[1], axis: 1, range: (frames - 1)..<frames) }
         let frameMajor = try ctx.add(halves[0], shifted).reshaped([batch * frames, outChannels, stride])
         return try ctx.transpose(frameMajor).reshaped([batch, frames * stride, outChannels])

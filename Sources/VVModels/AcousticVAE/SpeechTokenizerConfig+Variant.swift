@@ -11,7 +11,8 @@ extension SpeechTokenizerConfig {
         if layernorm != "RMSNorm" || !layernormElementwiseAffine { problems.append("layernorm \(layernorm)") }
         if convNorm != "none" { problems.append("conv_norm \(convNorm)") }
         if padMode != "constant" { problems.append("pad_mode \(padMode)") }
-        if depths.count != ratios.count + 1 || depths.contains(where: { $0 < 0 }) || ratios.contains(where: { $0 < 1 }) {
+        if depths.count != ratios.count + 1 || depths.contains(where: { $0 < 0 }) || ratios.contains(where: { $0 < 1 })
+        {
             problems.append("depths \(depths) for ratios \(ratios)")
         }
         if channels < 1 || vaeDim < 1 { problems.append("channels \(channels), vae_dim \(vaeDim)") }

@@ -49,15 +49,17 @@ public struct TokenizerDecoder: Sendable {
         vaeDim = c.vaeDim
     }
 
-    /// One-shot: `latents` `[batch, frames, vaeDim]` → audio `[batch, channels, frames·hop]`. `taps` records each
-    /// stage output as `stages.{i}` (`[batch, time, dim]`).
+    /// One-shot: `latents` `[batch, frames, vaeDim]` → audio `[batch, channels, frames·hop]`.
+    ///
+    /// `taps` records each stage output as `stages.{i}` (`[batch, time, dim]`).
     public func forward(_ latents: Tensor, _ ctx: ComputeContext, taps: Taps? = nil) throws -> Tensor {
         var none: TokenizerStreamingCache?
         return try forward(latents, cache: &none, ctx, taps: taps)
     }
 
     /// Streaming: decodes the next `frames` latent frames (usually one) of the stream whose state is `cache`.
-    public func decode(_ latents: Tensor, cache: inout TokenizerStreamingCache, _ ctx: ComputeContext) throws -> Tensor {
+    public func decode(_ latents: Tensor, cache: inout TokenizerStreamingCache, _ ctx: ComputeContext) throws -> Tensor
+    {
         var state: TokenizerStreamingCache? = cache
         defer { if let state { cache = state } }
         return try forward(latents, cache: &state, ctx)

@@ -52,8 +52,9 @@ public struct TokenizerEncoder: Sendable {
     /// Frames produced for `samples` samples: `⌈samples/hop⌉`.
     public func frames(samples: Int) -> Int { (samples + hop - 1) / hop }
 
-    /// One-shot: `audio` `[batch, channels, samples]` → mean `[batch, ⌈samples/hop⌉, vaeDim]`. `taps` records each
-    /// stage output as `stages.{i}` (`[batch, time, dim]`).
+    /// One-shot: `audio` `[batch, channels, samples]` → mean `[batch, ⌈samples/hop⌉, vaeDim]`.
+    ///
+    /// `taps` records each stage output as `stages.{i}` (`[batch, time, dim]`).
     public func forward(_ audio: Tensor, _ ctx: ComputeContext, taps: Taps? = nil) throws -> Tensor {
         var none: TokenizerStreamingCache?
         return try forward(audio, cache: &none, isFinalChunk: true, ctx, taps: taps)
@@ -69,7 +70,8 @@ public struct TokenizerEncoder: Sendable {
         }
         if cache != nil, !isFinalChunk, audio.shape[2] % hop != 0 {
             throw ModelError.invalidInput(
-                module: "TokenizerEncoder", reason: "a non-final chunk of \(audio.shape[2]) samples is not a multiple of \(hop)")
+                module: "TokenizerEncoder",
+                reason: "a non-final chunk of \(audio.shape[2]) samples is not a multiple of \(hop)")
         }
         var x = try stem.forward(audio, cache: &cache, isFinalChunk: isFinalChunk, ctx)
         for (i, blocks) in stages.enumerated() {

@@ -9,8 +9,10 @@ import VVPlatform
 /// − 1`, a 24-bit uniform in [−1, 1). Conv and linear weights get `scale = √(3/fan_in)` (unit variance through the
 /// stack; `√(3/(2·in))` for the transposed convs), biases ±0.02, norm weights 1 ± 0.1, layer scales ±0.2.
 public enum TokenizerRandomWeights {
-    /// Builds the encoder and/or decoder tensors of `config` under `prefix` (e.g. `"model.acoustic_tokenizer."`),
-    /// conv and linear weights stored as `dtype` (f32, bf16 or f16), everything else f32.
+    /// Builds the encoder and/or decoder tensors of `config` under `prefix`.
+    ///
+    /// `prefix` is e.g. `"model.acoustic_tokenizer."`; conv and linear weights are stored as `dtype` (f32, bf16 or
+    /// f16), everything else f32.
     public static func make(
         config c: SpeechTokenizerConfig, prefix: String, encoder: Bool, decoder: Bool, dtype: SafetensorsDType = .f32
     ) -> InMemoryTensors {
@@ -45,7 +47,9 @@ public enum TokenizerRandomWeights {
         if encoder {
             let ratios = Array(c.encoderRatios.reversed()), depths = c.encoderDepths, f = c.encoderNFilters
             conv("encoder.downsample_layers.0.0", f, c.channels, 7)
-            for (i, r) in ratios.enumerated() { conv("encoder.downsample_layers.\(i + 1).0", f << (i + 1), f << i, 2 * r) }
+            for (i, r) in ratios.enumerated() {
+                conv("encoder.downsample_layers.\(i + 1).0", f << (i + 1), f << i, 2 * r)
+            }
             for (i, depth) in depths.enumerated() {
                 for j in 0..<depth { block("encoder.stages.\(i).\(j)", f << i) }
             }

@@ -15,7 +15,7 @@ public struct TokenizerStreamingCache: Sendable {
     /// An empty cache (every layer starts from zeros).
     public init() {}
 
-    /// Forgets every layer's history (upstream `set_to_zero` / `clear`, e.g. at the 1.5B's `speech_end`).
+    /// Forgets every layer's history: upstream `set_to_zero` and `clear` (the 1.5B resets at `speech_end`).
     public mutating func reset() { states.removeAll() }
 
     /// The number of layers holding state.

@@ -86,7 +86,8 @@ struct BenchDecoder: AsyncParsableCommand {
         var cache = TokenizerStreamingCache()
         var times: [Double] = []
         for step in 0..<(warmup + frames) {
-            let latent = try ctx.upload((0..<64).map { _ in Float.random(in: -1.7...1.7, using: &random) }, shape: [1, 1, 64])
+            let latent = try ctx.upload(
+                (0..<64).map { _ in Float.random(in: -1.7...1.7, using: &random) }, shape: [1, 1, 64])
             let begin = Date()
             let audio = try ctx.download(model.decode(latent, cache: &cache, ctx))
             let elapsed = Date().timeIntervalSince(begin) * 1000
@@ -188,7 +189,9 @@ private struct DecoderBenchReport: Codable {
             guard let ms = row.frameMs,
                 let torch = results.first(where: { $0.impl == "torch" && $0.threads == row.threads })?.frameMs
             else { continue }
-            lines.append(String(format: "%d thread(s): swift %.1f× faster than torch (median ms/frame)", row.threads, torch / ms))
+            lines.append(
+                String(format: "%d thread(s): swift %.1f× faster than torch (median ms/frame)", row.threads, torch / ms)
+            )
         }
         lines.append("ms/frame: median of the timed frames; x realtime: 133.3 ms of audio per frame / ms/frame.")
         lines.append("swift peak MiB is the whole bench process (all thread counts); torch peak is per run.")

@@ -13,16 +13,20 @@ struct CausalConvTests {
         let t = try TinyTokenizers(isa: isa)
         let conv = try #require(t.acoustic.encoder).downsampleLayers[3]
         #expect(conv.kernel == 10 && conv.stride == 5 && conv.paddingTotal == 5)
-        #expect(conv.extraPadding(length: 23) == 2 && conv.extraPadding(length: 25) == 0 && conv.extraPadding(length: 3) == 2)
+        #expect(
+            conv.extraPadding(length: 23) == 2 && conv.extraPadding(length: 25) == 0
+                && conv.extraPadding(length: 3) == 2)
         let x = try t.channelMajor("sconv.input")
         expectMatches(try t.ctx.download(conv.forward(x, t.ctx)), try t.trace.floats("sconv.output"), "\(isa) sconv")
         var cache: TokenizerStreamingCache? = TokenizerStreamingCache()
         var pieces: [Tensor] = []
         for (range, final) in [(0..<10, false), (10..<20, false), (20..<23, true)] {
-            pieces.append(try conv.forward(t.ctx.slice(x, axis: 2, range: range), cache: &cache, isFinalChunk: final, t.ctx))
+            pieces.append(
+                try conv.forward(t.ctx.slice(x, axis: 2, range: range), cache: &cache, isFinalChunk: final, t.ctx))
         }
         expectMatches(
-            try t.ctx.download(t.ctx.concat(pieces, axis: 2)), try t.trace.floats("sconv.streamed"), "\(isa) sconv streamed")
+            try t.ctx.download(t.ctx.concat(pieces, axis: 2)), try t.trace.floats("sconv.streamed"),
+            "\(isa) sconv streamed")
     }
 
     /// One `Block1D` (`encoder.stages.2.0`, 8 channels) on 29 time steps.
@@ -31,7 +35,8 @@ struct CausalConvTests {
         let t = try TinyTokenizers(isa: isa)
         let block = try #require(t.acoustic.encoder).stages[2][0]
         var none: TokenizerStreamingCache?
-        let y = try block.forward(t.ctx.transpose(t.channelMajor("block.input")), cache: &none, isFinalChunk: true, t.ctx)
+        let y = try block.forward(
+            t.ctx.transpose(t.channelMajor("block.input")), cache: &none, isFinalChunk: true, t.ctx)
         expectMatches(try t.channelMajorValues(y), try t.trace.floats("block.output"), "\(isa) block")
     }
 
@@ -43,7 +48,8 @@ struct CausalConvTests {
         let conv = try #require(t.acoustic.decoder).upsampleLayers[1]
         #expect(conv.stride == 5 && conv.firstHalf.shape == [32 * 5, 64])
         let x = try t.ctx.transpose(t.channelMajor("convtr.input"))  // time-major [1, 7, 64]
-        expectMatches(try t.channelMajorValues(conv.forward(x, t.ctx)), try t.trace.floats("convtr.output"), "\(isa) convtr")
+        expectMatches(
+            try t.channelMajorValues(conv.forward(x, t.ctx)), try t.trace.floats("convtr.output"), "\(isa) convtr")
         var cache: TokenizerStreamingCache? = TokenizerStreamingCache()
         let pieces = try [0..<1, 1..<2, 2..<7].map { range in
             try conv.forward(t.ctx.slice(x, axis: 1, range: range), cache: &cache, t.ctx)
@@ -56,6 +62,8 @@ struct CausalConvTests {
     /// The generator behind the fixtures' weights and inputs reproduces the Python one bit for bit.
     @Test func generatorMatchesPython() throws {
         let trace = try Trace("vae_tiny_trace.safetensors")
-        #expect(TokenizerRandomWeights.values("input.audio10001", count: 10001, scale: 0.5) == (try trace.floats("audio10001")))
+        #expect(
+            TokenizerRandomWeights.values("input.audio10001", count: 10001, scale: 0.5)
+                == (try trace.floats("audio10001")))
     }
 }

@@ -19,10 +19,12 @@ struct TokenizerBF16Tests {
             rounded.add(name, floats: try view.floats(), shape: view.shape)
         }
         var outputs: [[Float]] = []
-        let latents = try ctx.upload(TokenizerRandomWeights.values("bf16.latents", count: 3 * 64, scale: 1.7), shape: [1, 3, 64])
+        let latents = try ctx.upload(
+            TokenizerRandomWeights.values("bf16.latents", count: 3 * 64, scale: 1.7), shape: [1, 3, 64])
         for source in [bf16, rounded] {
             let binder = WeightBinder(source: source)
-            let model = try TokenizerDecoder(config: config, weights: WeightScope(binder: binder, context: ctx).child("decoder"))
+            let model = try TokenizerDecoder(
+                config: config, weights: WeightScope(binder: binder, context: ctx).child("decoder"))
             try binder.finish()
             #expect(model.upsampleLayers[0].firstHalf.dtype == (source === bf16 ? .bf16 : .f32))
             outputs.append(try ctx.download(model.forward(latents, ctx)))

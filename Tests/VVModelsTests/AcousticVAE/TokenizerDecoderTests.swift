@@ -19,7 +19,8 @@ struct TokenizerDecoderTests {
         #expect(audio.shape == [1, 1, 16000])
         for i in 0..<7 {
             let tapped = try #require(taps.tensors["stages.\(i)"])
-            expectMatches(try t.channelMajorValues(tapped), try t.trace.floats("decoder.stages.\(i)"), "\(isa) stage \(i)")
+            expectMatches(
+                try t.channelMajorValues(tapped), try t.trace.floats("decoder.stages.\(i)"), "\(isa) stage \(i)")
         }
         let oneShot = try t.ctx.download(audio)
         expectMatches(oneShot, try t.trace.floats("decoder.audio"), "\(isa) decoder audio")
@@ -27,7 +28,8 @@ struct TokenizerDecoderTests {
         var cache = TokenizerStreamingCache()
         var streamed: [Float] = []
         for frame in 0..<5 {
-            let chunk = try t.acoustic.decode(latents.reshaped([5, 1, 64]).rows(frame..<(frame + 1)), cache: &cache, t.ctx)
+            let chunk = try t.acoustic.decode(
+                latents.reshaped([5, 1, 64]).rows(frame..<(frame + 1)), cache: &cache, t.ctx)
             #expect(chunk.shape == [1, 1, 3200])
             streamed += try t.ctx.download(chunk)
         }
@@ -35,7 +37,9 @@ struct TokenizerDecoderTests {
         expectMatches(streamed, try t.trace.floats("decoder.streamed"), "\(isa) decoder streamed vs reference streamed")
         let drift = maxAbsDifference(streamed, oneShot)
         #expect(drift <= 1e-5, "streaming vs one-shot: \(drift)")
-        if ProcessInfo.processInfo.environment["VV_PRINT_ERRORS"] != nil { print("max-abs \(drift) streamed vs one-shot") }
+        if ProcessInfo.processInfo.environment["VV_PRINT_ERRORS"] != nil {
+            print("max-abs \(drift) streamed vs one-shot")
+        }
     }
 
     /// The decoder at the real channel widths (2048 → 32, transposed kernels 16/10/10/8/4/4) with one block per stage
@@ -59,14 +63,17 @@ struct TokenizerDecoderTests {
         let audio = try model.decode(latents, ctx, taps: taps)
         for i in 0..<4 {
             let tapped = try #require(taps.tensors["stages.\(i)"])
-            expectMatches(try ctx.download(ctx.transpose(tapped)), try trace.floats("decoder.stages.\(i)"), "\(isa) full stage \(i)")
+            expectMatches(
+                try ctx.download(ctx.transpose(tapped)), try trace.floats("decoder.stages.\(i)"),
+                "\(isa) full stage \(i)")
         }
         let oneShot = try ctx.download(audio)
         expectMatches(oneShot, try trace.floats("audio"), "\(isa) full decoder audio")
         var cache = TokenizerStreamingCache()
         var streamed: [Float] = []
         for frame in 0..<2 {
-            streamed += try ctx.download(model.decode(latents.reshaped([2, 1, 64]).rows(frame..<(frame + 1)), cache: &cache, ctx))
+            streamed += try ctx.download(
+                model.decode(latents.reshaped([2, 1, 64]).rows(frame..<(frame + 1)), cache: &cache, ctx))
         }
         expectMatches(streamed, try trace.floats("audio"), "\(isa) full decoder streamed")
     }

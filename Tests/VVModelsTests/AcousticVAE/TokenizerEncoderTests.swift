@@ -28,14 +28,18 @@ struct TokenizerEncoderTests {
                 values: try t.ctx.upload(t.trace.floats("\(key).noise"), shape: [1, 4, 64]))
             let sample = try t.acoustic.sample(mean: mean, noise: noise, t.ctx)
             expectMatches(try t.ctx.download(sample), try t.trace.floats("\(key).sample"), "\(key) gaussian sample")
-            #expect(try t.ctx.download(t.acoustic.sample(mean: mean, noise: noise, distType: "none", t.ctx)) == t.trace.floats("\(key).mean"))
+            #expect(
+                try t.ctx.download(t.acoustic.sample(mean: mean, noise: noise, distType: "none", t.ctx))
+                    == t.trace.floats("\(key).mean"))
         }
         var generator = SystemRandomNumberGenerator()
         let drawn = try SigmaVAENoise.random(shape: [2, 3, 64], using: &generator, t.ctx)
         let values = try t.ctx.download(drawn.values)
         let mean = values.reduce(0, +) / Float(values.count)
         let variance = values.map { ($0 - mean) * ($0 - mean) }.reduce(0, +) / Float(values.count)
-        #expect(drawn.scales.count == 2 && abs(mean) < 0.25 && abs(variance - 1) < 0.35, "N(0,1) draws: \(mean), \(variance)")
+        #expect(
+            drawn.scales.count == 2 && abs(mean) < 0.25 && abs(variance - 1) < 0.35,
+            "N(0,1) draws: \(mean), \(variance)")
     }
 
     /// ASR's long-audio path: 1,444,001 samples as one 1,440,000-sample (60 s) segment plus a final one, each
@@ -63,9 +67,12 @@ struct TokenizerEncoderTests {
             let oneShot = try t.ctx.download(whole)
             #expect(whole.shape[1] == 452)
             let dim = whole.shape[2]
-            expectMatches(Array(oneShot.suffix(8 * dim)), try t.trace.floats("\(name)60s.tail"), "\(name) 60 s one-shot tail")
+            expectMatches(
+                Array(oneShot.suffix(8 * dim)), try t.trace.floats("\(name)60s.tail"), "\(name) 60 s one-shot tail")
             let drift = maxAbsDifference(segmented, oneShot)
-            if ProcessInfo.processInfo.environment["VV_PRINT_ERRORS"] != nil { print("max-abs \(drift) \(name) 60 s segmented vs one-shot") }
+            if ProcessInfo.processInfo.environment["VV_PRINT_ERRORS"] != nil {
+                print("max-abs \(drift) \(name) 60 s segmented vs one-shot")
+            }
             expectChunkedEqualsOneShot(drift, isa: t.isa, "\(name) 60 s")
         }
     }
@@ -91,7 +98,8 @@ func checkEncoder(_ t: TinyTokenizers, name: String, encoder: TokenizerEncoder, 
         if length == 10001 {
             for i in 0..<7 {
                 let tapped = try #require(taps.tensors["stages.\(i)"])
-                expectMatches(try t.channelMajorValues(tapped), try t.trace.floats("\(key).stages.\(i)"), "\(key) stage \(i)")
+                expectMatches(
+                    try t.channelMajorValues(tapped), try t.trace.floats("\(key).stages.\(i)"), "\(key) stage \(i)")
             }
         }
         let oneShot = try t.ctx.download(mean)
@@ -105,7 +113,9 @@ func checkEncoder(_ t: TinyTokenizers, name: String, encoder: TokenizerEncoder, 
         let streamed = try t.ctx.download(t.ctx.concat(means, axis: 1))
         expectMatches(streamed, try t.trace.floats("\(key).streamed"), "\(key) streamed")
         let drift = maxAbsDifference(streamed, oneShot)
-        if ProcessInfo.processInfo.environment["VV_PRINT_ERRORS"] != nil { print("max-abs \(drift) \(key) streamed vs one-shot") }
+        if ProcessInfo.processInfo.environment["VV_PRINT_ERRORS"] != nil {
+            print("max-abs \(drift) \(key) streamed vs one-shot")
+        }
         expectChunkedEqualsOneShot(drift, isa: t.isa, key)
     }
 }

@@ -34,13 +34,15 @@ struct TinyTokenizers {
             config: acousticConfig, prefix: "model.acoustic_tokenizer.", encoder: true, decoder: true)
         var binder = WeightBinder(source: acousticWeights)
         acoustic = try AcousticTokenizer(
-            config: acousticConfig, weights: WeightScope(binder: binder, context: ctx).child("model.acoustic_tokenizer"))
+            config: acousticConfig, weights: WeightScope(binder: binder, context: ctx).child("model.acoustic_tokenizer")
+        )
         try binder.finish()
         let semanticWeights = TokenizerRandomWeights.make(
             config: semanticConfig, prefix: "model.semantic_tokenizer.", encoder: true, decoder: false)
         binder = WeightBinder(source: semanticWeights)
         semantic = try SemanticTokenizer(
-            config: semanticConfig, weights: WeightScope(binder: binder, context: ctx).child("model.semantic_tokenizer"))
+            config: semanticConfig, weights: WeightScope(binder: binder, context: ctx).child("model.semantic_tokenizer")
+        )
         try binder.finish()
         trace = try Trace("vae_tiny_trace.safetensors")
     }

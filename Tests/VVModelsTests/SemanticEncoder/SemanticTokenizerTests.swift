@@ -17,7 +17,8 @@ struct SemanticTokenizerTests {
     @Test func oneFramePerChunk() throws {
         let t = try TinyTokenizers(isa: .scalar)
         var cache = TokenizerStreamingCache()
-        let audio = try t.ctx.upload(TokenizerRandomWeights.values("chunk", count: 3200, scale: 0.5), shape: [1, 1, 3200])
+        let audio = try t.ctx.upload(
+            TokenizerRandomWeights.values("chunk", count: 3200, scale: 0.5), shape: [1, 1, 3200])
         for _ in 0..<3 {
             #expect(try t.semantic.encode(audio, cache: &cache, isFinalChunk: false, t.ctx).shape == [1, 1, 128])
         }
