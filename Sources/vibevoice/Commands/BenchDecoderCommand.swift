@@ -17,7 +17,9 @@ struct BenchDecoder: AsyncParsableCommand {
             parameters) with seeded random weights and decodes --frames latent frames one at a time through the
             streaming cache, as the realtime model does; each frame yields 3200 samples (133.3 ms of 24 kHz audio).
             With --torch-python, bench/python-ref/bench_decoder.py times the upstream TokenizerDecoder (torch CPU,
-            fp32) the same way for each thread count.
+            fp32) the same way for each thread count. With --semantic, the real-size semantic encoder (128-d head) is
+            also timed on one 3200-sample chunk per call through its streaming cache (the 1.5B's per-frame feedback;
+            one 128-d frame out per call), on both sides.
             """)
 
     /// Weight storage types offered.
@@ -39,6 +41,8 @@ struct BenchDecoder: AsyncParsableCommand {
     var torchScript: String = "bench/python-ref/bench_decoder.py"
     @Option(help: "Upstream microsoft/VibeVoice source tree for the torch reference.")
     var vibevoiceSource: String = "/tmp/vv"
+    @Flag(help: "Also time the semantic encoder on one 3200-sample chunk per call.")
+    var semantic = false
     @Flag(help: "Print one JSON object instead of the table.")
     var json = false
 
@@ -54,12 +58,25 @@ struct BenchDecoder: AsyncParsableCommand {
     mutating func run() async throws {
         let config = try JSONDecoder().decode(AcousticTokenizerConfig.self, from: Data("{}".utf8)).value
         let dtype: SafetensorsDType = weights == .bf16 ? .bf16 : weights == .f16 ? .f16 : .f32
+        var rows: [DecoderBenchRow] = []
         let source = TokenizerRandomWeights.make(
             config: config, prefix: "model.acoustic_tokenizer.", encoder: false, decoder: true, dtype: dtype)
-        var rows: [DecoderBenchRow] = []
         for count in threadList { rows.append(try measureSwift(config: config, source: source, threads: count)) }
+        if semantic {
+            let semanticConfig = try JSONDecoder().decode(
+                SemanticTokenizerConfig.self, from: Data(#"{"vae_dim": 128}"#.utf8)
+            ).value
+            let semanticSource = TokenizerRandomWeights.make(
+                config: semanticConfig, prefix: "model.semantic_tokenizer.", encoder: true, decoder: false, dtype: dtype
+            )
+            for count in threadList {
+                rows.append(try measureSemantic(config: semanticConfig, source: semanticSource, threads: count))
+            }
+        }
         if torchPython != "none" {
-            for count in threadList { rows.append(measureTorch(threads: count)) }
+            for module in semantic ? ["decoder", "semantic"] : ["decoder"] {
+                for count in threadList { rows.append(measureTorch(module: module, threads: count)) }
+            }
         }
         let report = DecoderBenchReport(
             weights: weights.rawValue, frames: frames, isa: CPUBackend.ISA.detected.description,
@@ -94,23 +111,51 @@ struct BenchDecoder: AsyncParsableCommand {
             guard audio.count == 3200 else { throw ValidationError("decoder returned \(audio.count) samples") }
             if step >= warmup { times.append(elapsed) }
         }
-        times.sort()
-        return DecoderBenchRow(
-            impl: "swift", threads: threads, dtype: weights.rawValue, frames: times.count,
-            frameMs: times[times.count / 2], frameMsBest: times.first, peakRSSBytes: nil, note: nil)
+        return row(times, threads: threads, module: "decoder")
     }
 
-    private func measureTorch(threads: Int) -> DecoderBenchRow {
+    /// The semantic encoder, one 3200-sample chunk per call (one 128-d frame out).
+    private func measureSemantic(config: SpeechTokenizerConfig, source: InMemoryTensors, threads: Int) throws
+        -> DecoderBenchRow
+    {
+        let ctx = ComputeContext(backend: CPUBackend(threads: threads))
+        let binder = WeightBinder(source: source)
+        let model = try SemanticTokenizer(
+            config: config, weights: WeightScope(binder: binder, context: ctx).child("model.semantic_tokenizer"))
+        try binder.finish()
+        var random = SystemRandomNumberGenerator()
+        var cache = TokenizerStreamingCache()
+        var times: [Double] = []
+        for step in 0..<(warmup + frames) {
+            let chunk = try ctx.upload(
+                (0..<3200).map { _ in Float.random(in: -0.5...0.5, using: &random) }, shape: [1, 1, 3200])
+            let begin = Date()
+            let features = try ctx.download(model.encode(chunk, cache: &cache, isFinalChunk: false, ctx))
+            let elapsed = Date().timeIntervalSince(begin) * 1000
+            guard features.count == 128 else { throw ValidationError("encoder returned \(features.count) values") }
+            if step >= warmup { times.append(elapsed) }
+        }
+        return row(times, threads: threads, module: "semantic")
+    }
+
+    private func row(_ times: [Double], threads: Int, module: String) -> DecoderBenchRow {
+        let sorted = times.sorted()
+        return DecoderBenchRow(
+            impl: "swift", module: module, threads: threads, dtype: weights.rawValue, frames: sorted.count,
+            frameMs: sorted[sorted.count / 2], frameMsBest: sorted.first, peakRSSBytes: nil, note: nil)
+    }
+
+    private func measureTorch(module: String, threads: Int) -> DecoderBenchRow {
         let failed = { (why: String) in
             DecoderBenchRow(
-                impl: "torch", threads: threads, dtype: "fp32", frames: 0, frameMs: nil, frameMsBest: nil,
-                peakRSSBytes: nil, note: why)
+                impl: "torch", module: module, threads: threads, dtype: "fp32", frames: 0, frameMs: nil,
+                frameMsBest: nil, peakRSSBytes: nil, note: why)
         }
         let process = Process()
         process.executableURL = URL(fileURLWithPath: torchPython)
         process.arguments = [
-            torchScript, "--threads", "\(threads)", "--frames", "\(frames)", "--warmup", "\(warmup)",
-            "--vibevoice-src", vibevoiceSource,
+            torchScript, "--module", module, "--threads", "\(threads)", "--frames", "\(frames)", "--warmup",
+            "\(warmup)", "--vibevoice-src", vibevoiceSource,
         ]
         let output = Pipe()
         process.standardOutput = output
@@ -137,6 +182,7 @@ struct BenchDecoder: AsyncParsableCommand {
 /// One implementation at one thread count.
 private struct DecoderBenchRow: Codable {
     var impl: String
+    var module: String
     var threads: Int
     var dtype: String?
     var frames: Int
@@ -146,7 +192,7 @@ private struct DecoderBenchRow: Codable {
     var note: String?
 
     enum CodingKeys: String, CodingKey {
-        case impl, threads, dtype, frames, note
+        case impl, module, threads, dtype, frames, note
         case frameMs = "frame_ms", frameMsBest = "frame_ms_best", peakRSSBytes = "peak_rss_bytes"
     }
 }
@@ -172,10 +218,11 @@ private struct DecoderBenchReport: Codable {
         var lines = [
             "bench decoder: σ-VAE decoder, real size (343.7 M parameters), streaming 1 latent frame = 3200 samples "
                 + "per call, \(frames) timed frames, swift weights \(weights) (kernels: \(isa))",
-            "impl   thr dtype    ms/frame   best ms   x realtime   peak MiB",
+            "impl   module    thr dtype    ms/frame   best ms   x realtime   peak MiB",
         ]
         for row in results {
             var line = row.impl.padding(toLength: 7, withPad: " ", startingAt: 0)
+            line += row.module.padding(toLength: 10, withPad: " ", startingAt: 0)
             line += String(row.threads).padding(toLength: 4, withPad: " ", startingAt: 0)
             line += (row.dtype ?? "-").padding(toLength: 6, withPad: " ", startingAt: 0)
             line += cell(row.frameMs, 11) + cell(row.frameMsBest, 10)
@@ -187,13 +234,18 @@ private struct DecoderBenchReport: Codable {
         }
         for row in results where row.impl == "swift" {
             guard let ms = row.frameMs,
-                let torch = results.first(where: { $0.impl == "torch" && $0.threads == row.threads })?.frameMs
+                let torch = results.first(where: {
+                    $0.impl == "torch" && $0.module == row.module && $0.threads == row.threads
+                })?.frameMs
             else { continue }
             lines.append(
-                String(format: "%d thread(s): swift %.1f× faster than torch (median ms/frame)", row.threads, torch / ms)
-            )
+                String(
+                    format: "%@, %d thread(s): swift %.1f× faster than torch (median ms/frame)", row.module,
+                    row.threads, torch / ms))
         }
-        lines.append("ms/frame: median of the timed frames; x realtime: 133.3 ms of audio per frame / ms/frame.")
+        lines.append(
+            "ms/frame: median of the timed calls (decoder: 1 latent frame in; semantic: 3200 samples in); "
+                + "x realtime: 133.3 ms of audio per frame / ms/frame.")
         lines.append("swift peak MiB is the whole bench process (all thread counts); torch peak is per run.")
         return lines.joined(separator: "\n")
     }
