@@ -56,7 +56,7 @@ public enum BackendConformance {
             return converted
         }
 
-        for (m, k, n) in [(1, 37, 13), (2, 64, 96), (7, 96, 40), (33, 200, 70)] {
+        for (m, k, n) in [(1, 37, 13), (2, 64, 96), (7, 96, 40), (10, 64, 48), (33, 200, 70)] {
             let x = random(m * k), w = random(n * k), bias = random(n)
             for dtype in [DType.f32, .bf16, .f16] {
                 try compare("linear \(dtype) \(m)x\(k)x\(n)") { b in
