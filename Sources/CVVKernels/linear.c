@@ -253,7 +253,62 @@ VV_AVX2 static void micro_6x16(const float *x, int64_t k, const float *panel, co
     _mm256_storeu_ps(y + 5 * n + 8, _mm256_add_ps(c51, b1));
 }
 
-/* Fewer than 6 input rows left: one row at a time against the panel. */
+/*
+ * Fewer than 6 input rows left: 4 or 2 rows at a time (8 or 4 independent accumulator chains, so the FMA latency
+ * stays hidden), then a last single row. Every output element is the same sequential FMA chain over k as in
+ * micro_6x16, so results do not depend on how rows are grouped.
+ */
+VV_AVX2 static void micro_4x16(const float *x, int64_t k, const float *panel, const float *bias, float *y, int64_t n) {
+    __m256 c00 = _mm256_setzero_ps(), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00, c30 = c00, c31 = c00;
+    const float *x0 = x, *x1 = x + k, *x2 = x1 + k, *x3 = x2 + k;
+    for (int64_t c = 0; c < k; c++) {
+        __m256 w0 = _mm256_loadu_ps(panel + c * VV_PANEL), w1 = _mm256_loadu_ps(panel + c * VV_PANEL + 8);
+        __m256 b = _mm256_broadcast_ss(x0 + c);
+        c00 = _mm256_fmadd_ps(b, w0, c00);
+        c01 = _mm256_fmadd_ps(b, w1, c01);
+        b = _mm256_broadcast_ss(x1 + c);
+        c10 = _mm256_fmadd_ps(b, w0, c10);
+        c11 = _mm256_fmadd_ps(b, w1, c11);
+        b = _mm256_broadcast_ss(x2 + c);
+        c20 = _mm256_fmadd_ps(b, w0, c20);
+        c21 = _mm256_fmadd_ps(b, w1, c21);
+        b = _mm256_broadcast_ss(x3 + c);
+        c30 = _mm256_fmadd_ps(b, w0, c30);
+        c31 = _mm256_fmadd_ps(b, w1, c31);
+    }
+    __m256 b0 = bias ? _mm256_loadu_ps(bias) : _mm256_setzero_ps();
+    __m256 b1 = bias ? _mm256_loadu_ps(bias + 8) : _mm256_setzero_ps();
+    _mm256_storeu_ps(y, _mm256_add_ps(c00, b0));
+    _mm256_storeu_ps(y + 8, _mm256_add_ps(c01, b1));
+    _mm256_storeu_ps(y + n, _mm256_add_ps(c10, b0));
+    _mm256_storeu_ps(y + n + 8, _mm256_add_ps(c11, b1));
+    _mm256_storeu_ps(y + 2 * n, _mm256_add_ps(c20, b0));
+    _mm256_storeu_ps(y + 2 * n + 8, _mm256_add_ps(c21, b1));
+    _mm256_storeu_ps(y + 3 * n, _mm256_add_ps(c30, b0));
+    _mm256_storeu_ps(y + 3 * n + 8, _mm256_add_ps(c31, b1));
+}
+
+VV_AVX2 static void micro_2x16(const float *x, int64_t k, const float *panel, const float *bias, float *y, int64_t n) {
+    __m256 c00 = _mm256_setzero_ps(), c01 = c00, c10 = c00, c11 = c00;
+    const float *x0 = x, *x1 = x + k;
+    for (int64_t c = 0; c < k; c++) {
+        __m256 w0 = _mm256_loadu_ps(panel + c * VV_PANEL), w1 = _mm256_loadu_ps(panel + c * VV_PANEL + 8);
+        __m256 b = _mm256_broadcast_ss(x0 + c);
+        c00 = _mm256_fmadd_ps(b, w0, c00);
+        c01 = _mm256_fmadd_ps(b, w1, c01);
+        b = _mm256_broadcast_ss(x1 + c);
+        c10 = _mm256_fmadd_ps(b, w0, c10);
+        c11 = _mm256_fmadd_ps(b, w1, c11);
+    }
+    __m256 b0 = bias ? _mm256_loadu_ps(bias) : _mm256_setzero_ps();
+    __m256 b1 = bias ? _mm256_loadu_ps(bias + 8) : _mm256_setzero_ps();
+    _mm256_storeu_ps(y, _mm256_add_ps(c00, b0));
+    _mm256_storeu_ps(y + 8, _mm256_add_ps(c01, b1));
+    _mm256_storeu_ps(y + n, _mm256_add_ps(c10, b0));
+    _mm256_storeu_ps(y + n + 8, _mm256_add_ps(c11, b1));
+}
+
+/* The last single row against the panel. */
 VV_AVX2 static void micro_1x16(const float *x, int64_t k, const float *panel, const float *bias, float *y) {
     __m256 a0 = _mm256_setzero_ps(), a1 = a0;
     for (int64_t c = 0; c < k; c++) {
@@ -277,7 +332,15 @@ VV_AVX2 static int64_t linear_panels_avx2(int wtype, const float *x, int64_t m, 
         const float *b = bias ? bias + j : NULL;
         int64_t i = 0;
         for (; i + VV_MR <= m; i += VV_MR) micro_6x16(x + i * k, k, panel, b, y + i * n + j, n);
-        for (; i < m; i++) micro_1x16(x + i * k, k, panel, b, y + i * n + j);
+        if (i + 4 <= m) {
+            micro_4x16(x + i * k, k, panel, b, y + i * n + j, n);
+            i += 4;
+        }
+        if (i + 2 <= m) {
+            micro_2x16(x + i * k, k, panel, b, y + i * n + j, n);
+            i += 2;
+        }
+        if (i < m) micro_1x16(x + i * k, k, panel, b, y + i * n + j);
     }
     free(panel);
     return j;

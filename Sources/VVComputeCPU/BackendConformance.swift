@@ -56,7 +56,7 @@ public enum BackendConformance {
             return converted
         }
 
-        for (m, k, n) in [(1, 37, 13), (2, 64, 96), (7, 96, 40), (33, 200, 70)] {
+        for (m, k, n) in [(1, 37, 13), (2, 64, 96), (7, 96, 40), (10, 64, 48), (33, 200, 70)] {
             let x = random(m * k), w = random(n * k), bias = random(n)
             for dtype in [DType.f32, .bf16, .f16] {
                 try compare("linear \(dtype) \(m)x\(k)x\(n)") { b in
@@ -112,6 +112,7 @@ public enum BackendConformance {
             let x = try b.upload(a, shape: [4, 24])
             return try b.slice(b.concat([x, b.upload(c, shape: [4, 24])], axis: 1), axis: 1, range: 10..<40)
         }
+        try compare("transpose") { b in try b.transpose(b.upload(a, shape: [2, 3, 16])) }
         let signal = random(2 * 6 * 30), kernel = random(4 * 3 * 5), convBias = random(4)
         try compare("conv1d grouped strided dilated") { b in
             try b.conv1d(
