@@ -43,6 +43,13 @@ public struct AcousticTokenizer: Sendable {
         try requireEncoder().forward(audio, ctx, taps: taps)
     }
 
+    /// The latent mean of long audio in ASR's 60 s segments (see `TokenizerEncoder.forwardSegmented`).
+    public func encodeSegmented(_ audio: Tensor, segmentSamples: Int = 1_440_000, _ ctx: ComputeContext) throws
+        -> Tensor
+    {
+        try requireEncoder().forwardSegmented(audio, segmentSamples: segmentSamples, ctx)
+    }
+
     /// One streaming chunk of `encode` (non-final chunks a multiple of 3200 samples; see `TokenizerEncoder`).
     public func encode(
         _ audio: Tensor, cache: inout TokenizerStreamingCache, isFinalChunk: Bool, _ ctx: ComputeContext

@@ -60,6 +60,29 @@ public struct TokenizerEncoder: Sendable {
         return try forward(audio, cache: &none, isFinalChunk: true, ctx, taps: taps)
     }
 
+    /// Long audio as ASR encodes it (`VibeVoiceASRForConditionalGeneration.encode_speech`): audio longer than
+    /// `segmentSamples` (60 s at 24 kHz by default; a multiple of `hop`) goes through one streaming cache in
+    /// consecutive segments, the last flagged final, and the means are concatenated along time; shorter audio is
+    /// encoded at once. Equal to one-shot encoding, with activations bounded by the segment length.
+    public func forwardSegmented(_ audio: Tensor, segmentSamples: Int = 1_440_000, _ ctx: ComputeContext) throws
+        -> Tensor
+    {
+        guard segmentSamples > 0, segmentSamples % hop == 0, audio.shape.rank == 3 else {
+            throw ModelError.invalidInput(
+                module: "TokenizerEncoder", reason: "segments of \(segmentSamples) samples for audio \(audio.shape)")
+        }
+        let total = audio.shape[2]
+        guard total > segmentSamples else { return try forward(audio, ctx) }
+        var cache: TokenizerStreamingCache? = TokenizerStreamingCache()
+        var means: [Tensor] = []
+        for start in stride(from: 0, to: total, by: segmentSamples) {
+            let end = min(start + segmentSamples, total)
+            let piece = try ctx.slice(audio, axis: 2, range: start..<end)
+            means.append(try forward(piece, cache: &cache, isFinalChunk: end == total, ctx))
+        }
+        return try ctx.concat(means, axis: 1)
+    }
+
     /// One streaming chunk (one-shot when `cache` is nil); non-final chunks must be whole multiples of `hop`.
     public func forward(
         _ audio: Tensor, cache: inout TokenizerStreamingCache?, isFinalChunk: Bool, _ ctx: ComputeContext,

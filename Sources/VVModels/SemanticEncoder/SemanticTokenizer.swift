@@ -21,6 +21,13 @@ public struct SemanticTokenizer: Sendable {
         try encoder.forward(audio, ctx, taps: taps)
     }
 
+    /// The features of long audio in ASR's 60 s segments (see `TokenizerEncoder.forwardSegmented`).
+    public func encodeSegmented(_ audio: Tensor, segmentSamples: Int = 1_440_000, _ ctx: ComputeContext) throws
+        -> Tensor
+    {
+        try encoder.forwardSegmented(audio, segmentSamples: segmentSamples, ctx)
+    }
+
     /// One streaming chunk (non-final chunks a multiple of 3200 samples); equals one-shot encoding of the whole.
     public func encode(
         _ audio: Tensor, cache: inout TokenizerStreamingCache, isFinalChunk: Bool, _ ctx: ComputeContext

@@ -51,17 +51,11 @@ struct TokenizerEncoderTests {
         let audio = try t.ctx.upload(
             TokenizerRandomWeights.values("input.audio60s", count: total, scale: 0.5), shape: [1, 1, total])
         for name in ["acoustic", "semantic"] {
-            var cache = TokenizerStreamingCache()
-            var means: [Tensor] = []
-            for start in stride(from: 0, to: total, by: segment) {
-                let piece = try t.ctx.slice(audio, axis: 2, range: start..<min(start + segment, total))
-                let final = start + segment >= total
-                means.append(
-                    name == "acoustic"
-                        ? try t.acoustic.encode(piece, cache: &cache, isFinalChunk: final, t.ctx)
-                        : try t.semantic.encode(piece, cache: &cache, isFinalChunk: final, t.ctx))
-            }
-            let segmented = try t.ctx.download(t.ctx.concat(means, axis: 1))
+            let segmentedMeans =
+                name == "acoustic"
+                ? try t.acoustic.encodeSegmented(audio, segmentSamples: segment, t.ctx)
+                : try t.semantic.encodeSegmented(audio, segmentSamples: segment, t.ctx)
+            let segmented = try t.ctx.download(segmentedMeans)
             expectMatches(segmented, try t.trace.floats("\(name)60s.segmented"), "\(name) 60 s segmented")
             let whole = name == "acoustic" ? try t.acoustic.encode(audio, t.ctx) : try t.semantic.encode(audio, t.ctx)
             let oneShot = try t.ctx.download(whole)
@@ -83,6 +77,7 @@ struct TokenizerEncoderTests {
         var cache = TokenizerStreamingCache()
         let audio = try t.ctx.zeros([1, 1, 3000])
         #expect(throws: ModelError.self) { try t.acoustic.encode(audio, cache: &cache, isFinalChunk: false, t.ctx) }
+        #expect(throws: ModelError.self) { try t.semantic.encodeSegmented(audio, segmentSamples: 1000, t.ctx) }
     }
 }
 
