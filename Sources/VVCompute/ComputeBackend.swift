@@ -71,6 +71,10 @@ public protocol ComputeBackend: AnyObject, Sendable {
     func concat(_ tensors: [Tensor], axis: Int) throws -> Tensor
     /// Elements `range` of dimension `axis` (a copy; any dtype).
     func slice(_ x: Tensor, axis: Int, range: Range<Int>) throws -> Tensor
+    /// Swaps the last two dimensions of f32 `x` (rank ≥ 2, leading dimensions batched): `[..., m, n]` →
+    /// `[..., n, m]`, a copy (the σ-VAE moves between `[batch, channels, time]` for convolutions and
+    /// `[batch, time, channels]` for norms and linears).
+    func transpose(_ x: Tensor) throws -> Tensor
     /// 1-D convolution, `x` `[batch, inChannels, time]` f32, `weight` `[outChannels, inChannels/groups, kernel]`
     /// (f32/bf16/f16), `bias` `[outChannels]` f32 or nil; no padding. Returns `[batch, outChannels, outTime]` with
     /// `outTime = (time - dilation·(kernel-1) - 1) / stride + 1`.

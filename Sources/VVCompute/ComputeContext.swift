@@ -58,6 +58,8 @@ public struct ComputeContext: Sendable {
     public func slice(_ x: Tensor, axis: Int, range: Range<Int>) throws -> Tensor {
         try backend.slice(x, axis: axis, range: range)
     }
+    /// See `ComputeBackend.transpose`.
+    public func transpose(_ x: Tensor) throws -> Tensor { try backend.transpose(x) }
     /// See `ComputeBackend.conv1d`.
     public func conv1d(_ x: Tensor, weight: Tensor, bias: Tensor?, params: Conv1dParams = .init()) throws -> Tensor {
         try backend.conv1d(x, weight: weight, bias: bias, params: params)

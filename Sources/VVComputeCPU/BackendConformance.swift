@@ -112,6 +112,7 @@ public enum BackendConformance {
             let x = try b.upload(a, shape: [4, 24])
             return try b.slice(b.concat([x, b.upload(c, shape: [4, 24])], axis: 1), axis: 1, range: 10..<40)
         }
+        try compare("transpose") { b in try b.transpose(b.upload(a, shape: [2, 3, 16])) }
         let signal = random(2 * 6 * 30), kernel = random(4 * 3 * 5), convBias = random(4)
         try compare("conv1d grouped strided dilated") { b in
             try b.conv1d(

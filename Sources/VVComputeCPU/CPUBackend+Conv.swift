@@ -120,6 +120,25 @@ extension CPUBackend {
         return result
     }
 
+    /// Swaps the last two dimensions (batched over the leading ones), parallel over the batch when large.
+    public func transpose(_ x: Tensor) throws -> Tensor {
+        let op = "transpose"
+        guard x.shape.rank >= 2 else { throw ComputeError.invalidArgument(op: op, reason: "rank of \(x.shape) < 2") }
+        var dims = x.shape.dims
+        let (m, n) = (dims[dims.count - 2], dims[dims.count - 1])
+        let batch = dims.dropLast(2).reduce(1, *)
+        dims.swapAt(dims.count - 2, dims.count - 1)
+        let input = UnsafePointer(try floats(x, op))
+        let (result, output) = try allocate(Shape(dims))
+        let chunks = batch * m * n < 1 << 18 || batch < 2 ? 1 : min(batch, threadCount)
+        parallel(chunks) { chunk in
+            let (begin, end) = (chunk * batch / chunks, (chunk + 1) * batch / chunks)
+            vv_transpose_batched_f32(
+                input + begin * m * n, output + begin * m * n, Int64(end - begin), Int64(m), Int64(n))
+        }
+        return result
+    }
+
     /// Elements `range` of dimension `axis`, copied.
     public func slice(_ x: Tensor, axis: Int, range: Range<Int>) throws -> Tensor {
         let op = "slice"

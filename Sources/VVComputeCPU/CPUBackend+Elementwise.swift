@@ -27,9 +27,9 @@ extension CPUBackend {
         return result
     }
 
-    /// A unary elementwise function.
+    /// A unary elementwise function, split over threads for large tensors (GELU vectorised on AVX2).
     public func unary(_ op: UnaryOp, _ x: Tensor) throws -> Tensor {
-        let input = try floats(x, "unary")
+        let input = UnsafePointer(try floats(x, "unary"))
         let (result, output) = try allocate(x.shape)
         let code: Int32 =
             switch op {
@@ -38,7 +38,16 @@ extension CPUBackend {
             case .sigmoid: VV_UNARY_SIGMOID
             case .relu: VV_UNARY_RELU
             }
-        vv_unary_f32(code, input, output, Int64(x.elementCount))
+        let count = x.elementCount, level = isa.rawValue
+        let chunks = count < 1 << 15 ? 1 : min(threadCount, count >> 14)
+        parallel(chunks) { chunk in
+            let begin = chunk * count / chunks, end = (chunk + 1) * count / chunks
+            if op == .gelu {
+                vv_gelu_f32(level, input + begin, output + begin, Int64(end - begin))
+            } else {
+                vv_unary_f32(code, input + begin, output + begin, Int64(end - begin))
+            }
+        }
         return result
     }
 

@@ -97,4 +97,14 @@ struct ConvOpsTests {
         #expect(try cpu.download(cpu.combine([a, b], coefficients: [2, -0.5])) == [-3, -6])
         #expect(throws: ComputeError.self) { try cpu.combine([a], coefficients: [1, 2]) }
     }
+
+    /// `transpose` swaps the last two dimensions per batch: [2, 2, 3] → [2, 3, 2]; rank 1 is refused.
+    @Test func transposeSwapsLastTwoDimensions() throws {
+        let x = try cpu.upload((0..<12).map(Float.init), shape: [2, 2, 3])
+        let y = try cpu.transpose(x)
+        #expect(y.shape == [2, 3, 2])
+        #expect(try cpu.download(y) == [0, 3, 1, 4, 2, 5, 6, 9, 7, 10, 8, 11])
+        #expect(try cpu.download(cpu.transpose(y)) == cpu.download(x))
+        #expect(throws: ComputeError.self) { try cpu.transpose(cpu.zeros([4], dtype: .f32)) }
+    }
 }

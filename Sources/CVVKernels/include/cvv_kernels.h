@@ -72,6 +72,8 @@ void vv_silu_mul_f32(const float *g, const float *u, float *y, int64_t count);
 
 /** y = f(x) elementwise. */
 void vv_unary_f32(int op, const float *x, float *y, int64_t count);
+/** Exact-erf GELU: erff in the portable kernel; on AVX2 a rational erf within 4.5e-7 (GELU within 1e-6 relative). */
+void vv_gelu_f32(int isa, const float *x, float *y, int64_t count);
 
 /** Binary functions for vv_binary_f32. */
 #define VV_BINARY_ADD 0
