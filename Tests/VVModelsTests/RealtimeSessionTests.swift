@@ -36,6 +36,36 @@ struct RealtimeSessionTests {
         #expect(model.samplesPerFrame == 3200)
     }
 
+    /// Streamed frames equal one whole decode of the same latents, and a seeded run is reproducible.
+    @Test func streamingEqualsWholeDecodeAndSeedsRepeat() throws {
+        let ctx = ComputeContext(backend: CPUBackend(threads: 2))
+        let model = try RealtimeModel.load(directory: Self.folder, context: ctx)
+        let preset = try VoicePreset(
+            contentsOf: URL(fileURLWithPath: Self.folder + "/voice.pt"),
+            shape: VoicePresetShape(baseLayers: 2, ttsLayers: 2, kvHeads: 2, headDim: 8, hiddenSize: 32, dtype: .bfloat16))
+        func run(seed: UInt64) throws -> (latents: [Float], audio: [Float], frames: Int) {
+            var session = try RealtimeSession(
+                model: model, preset: preset, textIDs: [5, 6, 7, 8, 9, 10, 11], options: RealtimeOptions(maxNewTokens: 20),
+                noise: .generator(GaussianNoise(seed: seed)), context: ctx)
+            var latents: [Float] = [], audio: [Float] = []
+            while let frame = try session.nextFrame() {
+                latents += frame.latent
+                audio += frame.audio
+            }
+            return (latents, audio, session.framesProduced)
+        }
+        let first = try run(seed: 42)
+        #expect(first.frames > 0)
+        let second = try run(seed: 42)
+        #expect(first.latents == second.latents && first.audio == second.audio)
+        let other = try run(seed: 43)
+        #expect(other.latents != first.latents)
+        let z = try ctx.upload(first.latents, shape: [first.frames, 64])
+        let whole = try ctx.download(
+            model.acousticTokenizer.decode(model.scaling.decoderInput(z, ctx).reshaped([1, first.frames, 64]), ctx))
+        expectMatches(first.audio, whole, "streamed vs whole decode")
+    }
+
     @Test func loadRefusesAMissingTensor() throws {
         let ctx = ComputeContext(backend: CPUBackend(threads: 1))
         let checkpoint = try SafetensorsCheckpoint(path: Self.folder)

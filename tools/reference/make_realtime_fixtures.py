@@ -16,6 +16,8 @@ Writes into Tests/VVModelsTests/Fixtures/realtime_tiny/:
                                    no language_model.norm, as the published checkpoint)
 - voice.pt                          a preset in the upstream structure (torch.save of BaseModelOutputWithPast
                                     and DynamicCache, bf16), made by running the tiny model on random prompts
+- tokenizer.json                    a byte-level tokenizer in the Qwen2 format with no merges (ids 0-255 are the
+                                    bytes, so every id fits the tiny vocab), derived from the VVText test tokenizer
 - expected.safetensors              text_ids, per run: noise [frames, 64] (row 0 of each randn(2, 64)), latents
                                     [frames, 64] (model space), audio [samples], and meta (frames, cfg, steps,
                                     max_new_tokens)
@@ -174,6 +176,27 @@ def run(model, preset, noise_gen, max_new_tokens):
     return torch.stack(noises), torch.stack(latents), audio
 
 
+def bytes_to_unicode():
+    bs = list(range(ord("!"), ord("~") + 1)) + list(range(ord("¡"), ord("¬") + 1)) + list(range(ord("®"), ord("ÿ") + 1))
+    cs, n = bs[:], 0
+    for b in range(256):
+        if b not in bs:
+            bs.append(b)
+            cs.append(256 + n)
+            n += 1
+    return dict(zip(bs, [chr(c) for c in cs]))
+
+
+def write_tokenizer():
+    src = json.loads((ROOT / "Tests/VVTextTests/Fixtures/tokenizer.json").read_text())
+    table = bytes_to_unicode()
+    src["model"]["vocab"] = {table[b]: b for b in range(256)}
+    src["model"]["merges"] = []
+    added = src["added_tokens"]
+    src["added_tokens"] = [dict(added[0], id=256)] + [dict(t, id=257 + i) for i, t in enumerate(added[1:41])]
+    (OUT / "tokenizer.json").write_text(json.dumps(src))
+
+
 def main():
     torch.manual_seed(0)
     gen = torch.Generator().manual_seed(1234)
@@ -213,6 +236,7 @@ def main():
     save_file(sd, str(OUT / "model.safetensors"), metadata={"format": "pt"})
     (OUT / "config.json").write_text(json.dumps(config(), indent=1))
     torch.save(preset, str(OUT / "voice.pt"))
+    write_tokenizer()
     save_file({k: v.contiguous() for k, v in expected.items()}, str(OUT / "expected.safetensors"))
     for f in sorted(OUT.iterdir()):
         print(f.name, f.stat().st_size)
