@@ -77,8 +77,9 @@ struct RealtimeSessionTests {
         #expect(throws: CheckpointError.self) { try RealtimeModel(config: config, source: partial, context: ctx) }
     }
 
-    @Test(arguments: ["eos", "cap"])
-    func reproducesUpstreamGenerate(run: String) throws {
+    /// `initialCapacity` 9 forces the TTS cache pair to grow (7 preset positions + the first text window).
+    @Test(arguments: [("eos", nil), ("cap", nil), ("eos", 9), ("cap", 9)] as [(String, Int?)])
+    func reproducesUpstreamGenerate(run: String, initialCapacity: Int?) throws {
         let ctx = ComputeContext(backend: CPUBackend(threads: 2))
         let model = try RealtimeModel.load(directory: Self.folder, context: ctx)
         let preset = try VoicePreset(
@@ -89,7 +90,8 @@ struct RealtimeSessionTests {
         let frames = Int(meta[0])
         let noise = try Self.floats(file, "\(run).noise")
         let rows = (0..<frames).map { Array(noise[($0 * 64)..<(($0 + 1) * 64)]) }
-        let options = RealtimeOptions(cfgScale: 1.5, steps: Int(meta[1]), maxNewTokens: meta[2] >= 0 ? Int(meta[2]) : nil)
+        let options = RealtimeOptions(cfgScale: 1.5, steps: Int(meta[1]), maxNewTokens: meta[2] >= 0 ? Int(meta[2]) : nil,
+            initialCacheCapacity: initialCapacity)
         var session = try RealtimeSession(
             model: model, preset: preset, textIDs: try Self.ints(file, "text_ids"), options: options,
             noise: .rows(rows), context: ctx)

@@ -13,12 +13,17 @@ public struct RealtimeOptions: Sendable, Equatable {
     public var maxNewTokens: Int?
     /// Storage type of the KV caches (f32 for fp32 parity; bf16 halves memory).
     public var cacheDType: DType
+    /// Positions first allocated for the TTS cache pair; nil estimates from the text (preset + text + 6 frames per
+    /// window + 2 windows). The cache doubles when full, up to the length cap, instead of reserving the whole cap
+    /// (8192 positions × 20 layers × 2 branches is 671 MB in f32) for every request.
+    public var initialCacheCapacity: Int?
 
     /// Creates options; the defaults are those of the upstream demos.
     public init(
         cfgScale: Float = 1.5, steps: Int = 5, algorithm: DPMSolverMultistep.Algorithm = .dpmSolverPlusPlus,
-        maxNewTokens: Int? = nil, cacheDType: DType = .f32
+        maxNewTokens: Int? = nil, cacheDType: DType = .f32, initialCacheCapacity: Int? = nil
     ) {
+        self.initialCacheCapacity = initialCacheCapacity
         self.cfgScale = cfgScale
         self.steps = steps
         self.algorithm = algorithm

@@ -79,9 +79,12 @@ public struct RealtimeSession {
             capacity: preset.lm.length + max(1, textIDs.count), dtype: options.cacheDType, context: context)
         try lmCache.seed(
             slot: 0, keys: preset.lm.keys.map(upload), values: preset.lm.values.map(upload), context: context)
+        let windows = (textIDs.count + RealtimeModel.textWindow - 1) / RealtimeModel.textWindow
+        let estimate = lTTS + textIDs.count + RealtimeModel.speechWindow * (windows + 2) + 1
+        let capacity = max(lTTS + 1, min(options.initialCacheCapacity ?? estimate, maxLength + 1))
         ttsCache = try Qwen2KVCache(
-            config: d, layers: model.ttsLM.layers.count, batch: 2, capacity: max(maxLength, lTTS) + 1,
-            dtype: options.cacheDType, context: context)
+            config: d, layers: model.ttsLM.layers.count, batch: 2, capacity: capacity, dtype: options.cacheDType,
+            context: context)
         try ttsCache.seed(
             slot: 0, keys: preset.ttsLM.keys.map(upload), values: preset.ttsLM.values.map(upload), context: context)
         try ttsCache.seed(
@@ -134,6 +137,7 @@ public struct RealtimeSession {
             stopReason = .lengthCap
             return frame
         }
+        try ensureTTSCapacity((ttsCache.lengths.max() ?? 0) + 1)
         let pair = try ctx.concat([embedding, embedding])
         let h = try model.ttsLM.forward(.embeddings(pair), tokens: 1, cache: &ttsCache, context: ctx)
         positive = try h.rows(0..<1)
@@ -169,8 +173,38 @@ public struct RealtimeSession {
         let hLM = try model.baseLM.forward(
             .ids(ctx.uploadInt32(ids, shape: [n])), tokens: n, cache: &lmCache, context: ctx)
         let x = try ctx.add(hLM, textType.reshaped([model.hiddenSize]))
+        try ensureTTSCapacity(ttsCache.lengths[0] + n)
         let hTTS = try model.ttsLM.forward(.embeddings(x), tokens: n, cache: &ttsCache, slots: 0..<1, context: ctx)
         positive = try Qwen2Model.lastTokenRows(hTTS, batch: 1, tokens: n, context: ctx)
         ttsCount += n
+    }
+
+    /// Grows the TTS cache pair (doubling, at least to `needed`) by copying each branch's cached positions into a
+    /// larger cache; positions and contents are unchanged.
+    private mutating func ensureTTSCapacity(_ needed: Int) throws {
+        guard needed > ttsCache.capacity else { return }
+        let capacity = max(needed, min(ttsCache.capacity * 2, maxLength + 1))
+        var grown = try Qwen2KVCache(
+            config: model.config.decoder, layers: ttsCache.layerCount, batch: ttsCache.batch, capacity: capacity,
+            dtype: ttsCache.dtype, context: ctx)
+        for slot in 0..<ttsCache.batch {
+            let length = ttsCache.lengths[slot]
+            guard length > 0 else { continue }
+            try grown.seed(
+                slot: slot, keys: ttsCache.keys.map { try prefix($0, slot: slot, length: length) },
+                values: ttsCache.values.map { try prefix($0, slot: slot, length: length) }, context: ctx)
+        }
+        ttsCache = grown
+    }
+
+    /// The first `length` positions of sequence `slot` of a `[batch, kvHeads, capacity, headDim]` cache tensor, as
+    /// `[kvHeads, length, headDim]` f32.
+    private func prefix(_ tensor: Tensor, slot: Int, length: Int) throws -> Tensor {
+        let heads = ttsCache.kvHeads, dim = ttsCache.headDim, capacity = ttsCache.capacity
+        let all = try ctx.download(tensor.rows(slot..<(slot + 1)))
+        var out: [Float] = []
+        out.reserveCapacity(heads * length * dim)
+        for h in 0..<heads { out += all[(h * capacity * dim)..<((h * capacity + length) * dim)] }
+        return try ctx.upload(out, shape: [heads, length, dim])
     }
 }
