@@ -13,11 +13,15 @@ public struct RealtimeEngine: ModelEngine {
     public let context: ComputeContext
     /// Presets kept loaded at once.
     public let presetCapacity: Int
+    /// Whether `load` runs one frame with the first voice so that the first request is not slower than the rest
+    /// (and that voice's preset is cached).
+    public let warmUp: Bool
 
     /// Creates the engine.
-    public init(context: ComputeContext, presetCapacity: Int = 8) {
+    public init(context: ComputeContext, presetCapacity: Int = 8, warmUp: Bool = true) {
         self.context = context
         self.presetCapacity = presetCapacity
+        self.warmUp = warmUp
     }
 
     /// Loads the model, tokenizer and voice catalog (presets load on first use and stay cached).
@@ -39,6 +43,16 @@ public struct RealtimeEngine: ModelEngine {
             catalog: catalog, capacity: presetCapacity, shape: RealtimeSynthesizer.presetShape(for: model))
         let settings = configuration.models.realtime
         let defaults = RealtimeOptions(cfgScale: Float(settings.cfgScale), steps: settings.inferenceSteps)
+        if warmUp, let first = catalog.streaming.first {
+            let preset = try await presets.preset(for: first.info.id)
+            let ids = tokenizer.encodeInt32(RealtimeSynthesizer.normalize("Hello."))
+            try await Task.detached {
+                var session = try RealtimeSession(
+                    model: model, preset: preset, textIDs: ids, options: defaults,
+                    noise: .generator(GaussianNoise(seed: 0)), context: context)
+                _ = try session.nextFrame()
+            }.value
+        }
         return .speech(
             RealtimeSynthesizer(model: model, tokenizer: tokenizer, presets: presets, context: context, defaults: defaults))
     }
