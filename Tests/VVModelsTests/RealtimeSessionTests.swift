@@ -42,10 +42,12 @@ struct RealtimeSessionTests {
         let model = try RealtimeModel.load(directory: Self.folder, context: ctx)
         let preset = try VoicePreset(
             contentsOf: URL(fileURLWithPath: Self.folder + "/voice.pt"),
-            shape: VoicePresetShape(baseLayers: 2, ttsLayers: 2, kvHeads: 2, headDim: 8, hiddenSize: 32, dtype: .bfloat16))
+            shape: VoicePresetShape(
+                baseLayers: 2, ttsLayers: 2, kvHeads: 2, headDim: 8, hiddenSize: 32, dtype: .bfloat16))
         func run(seed: UInt64) throws -> (latents: [Float], audio: [Float], frames: Int) {
             var session = try RealtimeSession(
-                model: model, preset: preset, textIDs: [5, 6, 7, 8, 9, 10, 11], options: RealtimeOptions(maxNewTokens: 20),
+                model: model, preset: preset, textIDs: [5, 6, 7, 8, 9, 10, 11],
+                options: RealtimeOptions(maxNewTokens: 20),
                 noise: .generator(GaussianNoise(seed: seed)), context: ctx)
             var latents: [Float] = [], audio: [Float] = []
             while let frame = try session.nextFrame() {
@@ -84,13 +86,15 @@ struct RealtimeSessionTests {
         let model = try RealtimeModel.load(directory: Self.folder, context: ctx)
         let preset = try VoicePreset(
             contentsOf: URL(fileURLWithPath: Self.folder + "/voice.pt"),
-            shape: VoicePresetShape(baseLayers: 2, ttsLayers: 2, kvHeads: 2, headDim: 8, hiddenSize: 32, dtype: .bfloat16))
+            shape: VoicePresetShape(
+                baseLayers: 2, ttsLayers: 2, kvHeads: 2, headDim: 8, hiddenSize: 32, dtype: .bfloat16))
         let file = try Self.expected()
         let meta = try Self.ints(file, "\(run).meta")
         let frames = Int(meta[0])
         let noise = try Self.floats(file, "\(run).noise")
         let rows = (0..<frames).map { Array(noise[($0 * 64)..<(($0 + 1) * 64)]) }
-        let options = RealtimeOptions(cfgScale: 1.5, steps: Int(meta[1]), maxNewTokens: meta[2] >= 0 ? Int(meta[2]) : nil,
+        let options = RealtimeOptions(
+            cfgScale: 1.5, steps: Int(meta[1]), maxNewTokens: meta[2] >= 0 ? Int(meta[2]) : nil,
             initialCacheCapacity: initialCapacity)
         var session = try RealtimeSession(
             model: model, preset: preset, textIDs: try Self.ints(file, "text_ids"), options: options,

@@ -54,6 +54,7 @@ public struct RealtimeEngine: ModelEngine {
             }.value
         }
         return .speech(
-            RealtimeSynthesizer(model: model, tokenizer: tokenizer, presets: presets, context: context, defaults: defaults))
+            RealtimeSynthesizer(
+                model: model, tokenizer: tokenizer, presets: presets, context: context, defaults: defaults))
     }
 }

@@ -99,7 +99,9 @@ struct Speak: AsyncParsableCommand {
             model: model, preset: preset, textIDs: ids, options: RealtimeOptions(cfgScale: cfgScale, steps: steps),
             noise: source, context: ctx)
         FileHandle.standardError.write(
-            Data("loaded in \(String(format: "%.2f", Date().timeIntervalSince(started))) s; voice \(entry.info.id), \(ids.count) tokens\n".utf8))
+            Data(
+                "loaded in \(String(format: "%.2f", Date().timeIntervalSince(started))) s; voice \(entry.info.id), \(ids.count) tokens\n"
+                    .utf8))
         var encoder = WAVFileEncoder(sampleRate: 24_000)
         let loop = Date()
         while maxFrames.map({ session.framesProduced < $0 }) ?? true, let frame = try session.nextFrame() {
@@ -109,7 +111,9 @@ struct Speak: AsyncParsableCommand {
         let seconds = Double(session.framesProduced) * 3200 / 24_000
         let elapsed = Date().timeIntervalSince(loop)
         FileHandle.standardError.write(
-            Data("\n\(session.framesProduced) frames (\(String(format: "%.2f", seconds)) s of audio) in \(String(format: "%.2f", elapsed)) s, stop: \(session.stopReason.map { "\($0)" } ?? "max-frames")\n".utf8))
+            Data(
+                "\n\(session.framesProduced) frames (\(String(format: "%.2f", seconds)) s of audio) in \(String(format: "%.2f", elapsed)) s, stop: \(session.stopReason.map { "\($0)" } ?? "max-frames")\n"
+                    .utf8))
         try Data(try encoder.finish()).write(to: URL(fileURLWithPath: output))
     }
 }
