@@ -30,7 +30,7 @@ let package = Package(
         .target(
             name: "VVServer",
             dependencies: [
-                "VVPipelines", "VVAudio", "VVModelFiles",
+                "VVPipelines", "VVAudio", "VVModelFiles", "VVModels", "VVCompute", "VVText",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "FlyingFox", package: "FlyingFox"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
@@ -65,7 +65,7 @@ let package = Package(
         .testTarget(
             name: "VVServerTests",
             dependencies: [
-                "VVServer", "VVPipelines", "VVAudio",
+                "VVServer", "VVPipelines", "VVAudio", "VVComputeCPU", "VVCompute", "VVModelFiles",
                 .product(name: "PropertyBased", package: "swift-property-based"),
             ]
         ),

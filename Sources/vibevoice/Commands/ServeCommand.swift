@@ -1,6 +1,8 @@
 import ArgumentParser
 import Foundation
 import Logging
+import VVCompute
+import VVComputeCPU
 import VVModelFiles
 import VVServer
 
@@ -90,7 +92,10 @@ struct Serve: AsyncParsableCommand {
         let provider: any PipelineProvider =
             testDoubles
             ? TestDoubleProvider(delay: .milliseconds(testDoubleDelayMs))
-            : CheckpointProvider(store: store, engines: [:], allowDownload: configuration.server.downloadModels) { line in
+            : CheckpointProvider(
+                store: store, engines: [.realtime: RealtimeEngine(context: ComputeContext(backend: CPUBackend()))],
+                allowDownload: configuration.server.downloadModels
+            ) { line in
                 logger.info("\(line)")
             }
         let loading = Task {

@@ -1,0 +1,210 @@
+import VVCompute
+import VVModelFiles
+
+/// One request's generation state for `RealtimeModel`: the exact loop of spec-tts.md §1.5, one frame per call.
+///
+/// Mirrors `VibeVoiceStreamingForConditionalGenerationInference.generate` (microsoft/VibeVoice
+/// `vibevoice/modular/modeling_vibevoice_streaming_inference.py`): windows of 5 text tokens through the base stack
+/// (no final norm) and the TTS stack (text type 1), then 6 speech frames, each: CFG diffusion → σ-VAE streaming
+/// decode of `z/scale − bias` → connector of the scaled `z` + speech type 0 → the positive and negative TTS branches
+/// as one batch of two (slot 0 positive, slot 1 negative, with their own positions) → EOS on the positive state.
+/// The frame that triggers EOS is kept; the reference's remaining frames of that window are discarded there, so
+/// the session stops at once. The TTS length counter follows the reference (`L_tts` + text + speech ≤ max length;
+/// a speech frame is emitted before its forward is refused by the cap).
+///
+/// Not thread-safe; callers check cancellation between `nextFrame()` calls.
+public struct RealtimeSession {
+    /// The model.
+    public let model: RealtimeModel
+    /// The options.
+    public let options: RealtimeOptions
+    /// The text token ids (already normalised and tokenised: `text.strip() + "\n"`).
+    public let textIDs: [Int32]
+    /// The TTS length cap: `L_tts + max_new_tokens`.
+    public let maxLength: Int
+    /// Why generation stopped, once it has.
+    public private(set) var stopReason: RealtimeStopReason?
+    /// Frames produced so far.
+    public private(set) var framesProduced = 0
+
+    private let ctx: ComputeContext
+    private var sampler: SpeechLatentSampler
+    private var noise: RealtimeNoise
+    private var lmCache: Qwen2KVCache
+    private var ttsCache: Qwen2KVCache
+    private var decoderCache = TokenizerStreamingCache()
+    private var positive: Tensor
+    private var negative: Tensor
+    private var ttsCount: Int
+    private var window = 0
+    private var frameInWindow = RealtimeModel.speechWindow
+    private let textType: Tensor
+    private let speechType: Tensor
+
+    /// Seeds the caches from `preset` (`lm` → base cache; `tts_lm` → TTS slot 0; `neg_tts_lm` → TTS slot 1;
+    /// `neg_lm` is never run upstream and is ignored).
+    /// - Throws: `ModelError.invalidInput` when the preset does not fit the model or the options are out of range.
+    public init(
+        model: RealtimeModel, preset: VoicePreset, textIDs: [Int32], options: RealtimeOptions = .init(),
+        noise: RealtimeNoise, context: ComputeContext
+    ) throws {
+        let d = model.config.decoder
+        guard preset.lm.layerCount == model.baseLM.layers.count,
+            preset.ttsLM.layerCount == model.ttsLM.layers.count,
+            preset.negTTSLM.layerCount == model.ttsLM.layers.count,
+            preset.ttsLM.lastHiddenState.shape.last == d.hiddenSize
+        else {
+            throw ModelError.invalidInput(module: "RealtimeSession", reason: "the voice preset does not fit this model")
+        }
+        guard options.steps >= 1, options.steps < model.sampler.schedule.trainSteps, options.cfgScale.isFinite else {
+            throw ModelError.invalidInput(
+                module: "RealtimeSession", reason: "steps \(options.steps), cfg \(options.cfgScale) out of range")
+        }
+        self.model = model
+        self.options = options
+        self.textIDs = textIDs
+        self.noise = noise
+        ctx = context
+        sampler = model.sampler
+        sampler.steps = options.steps
+        sampler.cfgScale = options.cfgScale
+        sampler.algorithm = options.algorithm
+        let lTTS = preset.ttsLM.length
+        let maxNew = options.maxNewTokens ?? (d.maxPositionEmbeddings - lTTS)
+        maxLength = lTTS + max(0, maxNew)
+        ttsCount = lTTS
+        func upload(_ t: TorchTensor) throws -> Tensor { try context.upload(t.floatValues(), shape: Shape(t.shape)) }
+        lmCache = try Qwen2KVCache(
+            config: d, layers: model.baseLM.layers.count, batch: 1,
+            capacity: preset.lm.length + max(1, textIDs.count), dtype: options.cacheDType, context: context)
+        try lmCache.seed(
+            slot: 0, keys: preset.lm.keys.map(upload), values: preset.lm.values.map(upload), context: context)
+        let windows = (textIDs.count + RealtimeModel.textWindow - 1) / RealtimeModel.textWindow
+        let estimate = lTTS + textIDs.count + RealtimeModel.speechWindow * (windows + 2) + 1
+        let capacity = max(lTTS + 1, min(options.initialCacheCapacity ?? estimate, maxLength + 1))
+        ttsCache = try Qwen2KVCache(
+            config: d, layers: model.ttsLM.layers.count, batch: 2, capacity: capacity, dtype: options.cacheDType,
+            context: context)
+        try ttsCache.seed(
+            slot: 0, keys: preset.ttsLM.keys.map(upload), values: preset.ttsLM.values.map(upload), context: context)
+        try ttsCache.seed(
+            slot: 1, keys: preset.negTTSLM.keys.map(upload), values: preset.negTTSLM.values.map(upload),
+            context: context)
+        positive = try Self.lastRow(preset.ttsLM.lastHiddenState, context)
+        negative = try Self.lastRow(preset.negTTSLM.lastHiddenState, context)
+        textType = try model.inputTypes.forward(context.uploadInt32([1], shape: [1]), context)
+        speechType = try model.inputTypes.forward(context.uploadInt32([0], shape: [1]), context)
+    }
+
+    private static func lastRow(_ hidden: TorchTensor, _ ctx: ComputeContext) throws -> Tensor {
+        let h = hidden.shape[2], values = hidden.floatValues()
+        return try ctx.upload(Array(values[(values.count - h)...]), shape: [1, h])
+    }
+
+    /// Whether generation has stopped.
+    public var isFinished: Bool { stopReason != nil }
+
+    /// Produces the next frame, or nil once generation has stopped (see `stopReason`).
+    public mutating func nextFrame() throws -> RealtimeFrame? {
+        guard stopReason == nil else { return nil }
+        if frameInWindow == RealtimeModel.speechWindow {
+            try startWindow()
+            if stopReason != nil { return nil }
+        }
+        guard let initial = try nextNoise() else {
+            stopReason = .noiseExhausted
+            return nil
+        }
+        let z: Tensor
+        switch initial {
+        case .tensor(let t):
+            z = try sampler.sampleSpeechTokens(condition: positive, negativeCondition: negative, noise: t, ctx)
+        case .generated:
+            guard case .generator(var generator) = noise else { return nil }
+            z = try sampler.sampleSpeechTokens(
+                condition: positive, negativeCondition: negative, generator: &generator, ctx)
+            noise = .generator(generator)
+        }
+        let latent = z.shape.last
+        let vae = try model.scaling.decoderInput(z, ctx).reshaped([1, 1, latent])
+        let audio = try ctx.download(model.acousticTokenizer.decode(vae, cache: &decoderCache, ctx))
+        let frame = RealtimeFrame(index: framesProduced, latent: try ctx.download(z), audio: audio)
+        framesProduced += 1
+        frameInWindow += 1
+        let embedding = try ctx.add(model.acousticConnector.forward(z, ctx), speechType.reshaped([model.hiddenSize]))
+        ttsCount += 1
+        if ttsCount > maxLength {
+            stopReason = .lengthCap
+            return frame
+        }
+        try ensureTTSCapacity((ttsCache.lengths.max() ?? 0) + 1)
+        let pair = try ctx.concat([embedding, embedding])
+        let h = try model.ttsLM.forward(.embeddings(pair), tokens: 1, cache: &ttsCache, context: ctx)
+        positive = try h.rows(0..<1)
+        negative = try h.rows(1..<2)
+        if try model.eosClassifier.isEnd(positive, ctx)[0] { stopReason = .endOfSpeech }
+        return frame
+    }
+
+    private enum InitialNoise { case tensor(Tensor), generated }
+
+    private mutating func nextNoise() throws -> InitialNoise? {
+        switch noise {
+        case .generator: return .generated
+        case .rows(let rows):
+            guard framesProduced < rows.count else { return nil }
+            let row = rows[framesProduced]
+            return .tensor(try ctx.upload(row, shape: [1, row.count]))
+        }
+    }
+
+    /// The top of the reference's outer loop: the next text window (if any) through both stacks.
+    private mutating func startWindow() throws {
+        frameInWindow = 0
+        let start = window * RealtimeModel.textWindow
+        window += 1
+        guard start < textIDs.count else { return }
+        let ids = Array(textIDs[start..<min(start + RealtimeModel.textWindow, textIDs.count)])
+        let n = ids.count
+        if ttsCount + n > maxLength {
+            stopReason = .lengthCap
+            return
+        }
+        let hLM = try model.baseLM.forward(
+            .ids(ctx.uploadInt32(ids, shape: [n])), tokens: n, cache: &lmCache, context: ctx)
+        let x = try ctx.add(hLM, textType.reshaped([model.hiddenSize]))
+        try ensureTTSCapacity(ttsCache.lengths[0] + n)
+        let hTTS = try model.ttsLM.forward(.embeddings(x), tokens: n, cache: &ttsCache, slots: 0..<1, context: ctx)
+        positive = try Qwen2Model.lastTokenRows(hTTS, batch: 1, tokens: n, context: ctx)
+        ttsCount += n
+    }
+
+    /// Grows the TTS cache pair (doubling, at least to `needed`) by copying each branch's cached positions into a
+    /// larger cache; positions and contents are unchanged.
+    private mutating func ensureTTSCapacity(_ needed: Int) throws {
+        guard needed > ttsCache.capacity else { return }
+        let capacity = max(needed, min(ttsCache.capacity * 2, maxLength + 1))
+        var grown = try Qwen2KVCache(
+            config: model.config.decoder, layers: ttsCache.layerCount, batch: ttsCache.batch, capacity: capacity,
+            dtype: ttsCache.dtype, context: ctx)
+        for slot in 0..<ttsCache.batch {
+            let length = ttsCache.lengths[slot]
+            guard length > 0 else { continue }
+            try grown.seed(
+                slot: slot, keys: ttsCache.keys.map { try prefix($0, slot: slot, length: length) },
+                values: ttsCache.values.map { try prefix($0, slot: slot, length: length) }, context: ctx)
+        }
+        ttsCache = grown
+    }
+
+    /// The first `length` positions of sequence `slot` of a `[batch, kvHeads, capacity, headDim]` cache tensor, as
+    /// `[kvHeads, length, headDim]` f32.
+    private func prefix(_ tensor: Tensor, slot: Int, length: Int) throws -> Tensor {
+        let heads = ttsCache.kvHeads, dim = ttsCache.headDim, capacity = ttsCache.capacity
+        let all = try ctx.download(tensor.rows(slot..<(slot + 1)))
+        var out: [Float] = []
+        out.reserveCapacity(heads * length * dim)
+        for h in 0..<heads { out += all[(h * capacity * dim)..<((h * capacity + length) * dim)] }
+        return try ctx.upload(out, shape: [heads, length, dim])
+    }
+}

@@ -1,0 +1,119 @@
+import ArgumentParser
+import Foundation
+import VVAudio
+import VVCompute
+import VVComputeCPU
+import VVModelFiles
+import VVModels
+import VVPipelines
+import VVText
+
+/// `vibevoice speak`: realtime 0.5B text to a WAV file, through the same model and session as the server.
+struct Speak: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "speak",
+        abstract: "Speak text with VibeVoice-Realtime-0.5B into a WAV file.",
+        discussion: """
+            Runs the reference generation loop (5 text tokens, then 6 speech frames) and writes 24 kHz mono 16-bit \
+            WAV. --noise FILE takes a safetensors file whose tensor `noise` [frames, 64] gives each frame's initial \
+            diffusion latent (row 0 of the reference's randn(2, 64)), so a run of the upstream implementation can be \
+            reproduced exactly.
+            """)
+
+    /// The text.
+    @Argument(help: "Text to speak.")
+    var text: String
+
+    /// Voice id or part of one.
+    @Option(name: .long, help: "Voice id (en-Carter_man) or a part of it (carter).")
+    var voice: String?
+
+    /// Model folder.
+    @Option(name: .long, help: "Model folder in the Hugging Face layout (config.json, model.safetensors).")
+    var modelDir: String
+
+    /// Tokenizer file.
+    @Option(name: .long, help: "tokenizer.json (default: the one in --model-dir).")
+    var tokenizer: String?
+
+    /// Voices folder.
+    @Option(name: .long, help: "Voices folder (*.pt, or a folder holding streaming_model/; default: $VOICES_PATH).")
+    var voicesDir: String?
+
+    /// Guidance scale.
+    @Option(name: .long, help: "Classifier-free guidance scale (default 1.5).")
+    var cfgScale: Float = 1.5
+
+    /// Diffusion steps.
+    @Option(name: .long, help: "Diffusion steps per frame (default 5).")
+    var steps = 5
+
+    /// Seed.
+    @Option(name: .long, help: "Seed of the diffusion noise (default 0).")
+    var seed: UInt64 = 0
+
+    /// Frame limit.
+    @Option(name: .long, help: "Stop after this many frames (133 ms each).")
+    var maxFrames: Int?
+
+    /// Injected noise.
+    @Option(name: .long, help: "Safetensors file with tensor `noise` [frames, 64].")
+    var noise: String?
+
+    /// Output file.
+    @Option(name: [.customShort("o"), .long], help: "Output WAV file.")
+    var output: String
+
+    func run() async throws {
+        let ctx = ComputeContext(backend: CPUBackend())
+        let started = Date()
+        let model = try RealtimeModel.load(directory: modelDir, context: ctx)
+        let tok = try Qwen2Tokenizer(
+            contentsOf: URL(fileURLWithPath: tokenizer ?? (modelDir + "/tokenizer.json")))
+        guard let dir = voicesDir ?? ProcessInfo.processInfo.environment["VOICES_PATH"], !dir.isEmpty else {
+            throw ValidationError("no voices folder: pass --voices-dir DIR or set VOICES_PATH")
+        }
+        let catalog = try VoiceCatalog.scan(URL(fileURLWithPath: dir))
+        let wanted = voice?.lowercased()
+        let entry =
+            wanted.flatMap { w in
+                catalog.streamingEntry(id: w) ?? catalog.streaming.first { $0.info.id.lowercased().contains(w) }
+            } ?? (wanted == nil ? catalog.streaming.first : nil)
+        guard let entry else {
+            throw ValidationError(
+                "voice \(voice ?? "") not found; have: \(catalog.streaming.map(\.info.id).joined(separator: ", "))")
+        }
+        let preset = try VoicePreset(contentsOf: entry.file, shape: RealtimeSynthesizer.presetShape(for: model))
+        let source: RealtimeNoise
+        if let noise {
+            guard let view = try SafetensorsFile(path: noise).tensor(named: "noise"), view.shape.count == 2 else {
+                throw ValidationError("\(noise) has no 2-d tensor `noise`")
+            }
+            let values = try view.floats(), width = view.shape[1]
+            source = .rows((0..<view.shape[0]).map { Array(values[($0 * width)..<(($0 + 1) * width)]) })
+        } else {
+            source = .generator(GaussianNoise(seed: seed))
+        }
+        let ids = tok.encodeInt32(RealtimeSynthesizer.normalize(text))
+        var session = try RealtimeSession(
+            model: model, preset: preset, textIDs: ids, options: RealtimeOptions(cfgScale: cfgScale, steps: steps),
+            noise: source, context: ctx)
+        FileHandle.standardError.write(
+            Data(
+                "loaded in \(String(format: "%.2f", Date().timeIntervalSince(started))) s; voice \(entry.info.id), \(ids.count) tokens\n"
+                    .utf8))
+        var encoder = WAVFileEncoder(sampleRate: 24_000)
+        let loop = Date()
+        while maxFrames.map({ session.framesProduced < $0 }) ?? true, let frame = try session.nextFrame() {
+            _ = try encoder.encode(frame.audio)
+            FileHandle.standardError.write(Data("\rframe \(frame.index + 1)".utf8))
+        }
+        let seconds = Double(session.framesProduced) * 3200 / 24_000
+        let elapsed = Date().timeIntervalSince(loop)
+        FileHandle.standardError.write(
+            Data(
+                "\n\(session.framesProduced) frames (\(String(format: "%.2f", seconds)) s of audio) in \(String(format: "%.2f", elapsed)) s, stop: \(session.stopReason.map { "\($0)" } ?? "max-frames")\n"
+                    .utf8))
+        try Data(try encoder.finish()).write(to: URL(fileURLWithPath: output))
+    }
+}
