@@ -174,29 +174,14 @@ extension Bench {
                     impl: "torch", threads: threads, dtype: torchDtype, prefillTokensPerS: nil, decodeMs: [:],
                     decodeMsBest: nil, peakRSSBytes: nil, note: why)
             }
-            let process = Process()
-            process.executableURL = URL(fileURLWithPath: torchPython)
-            process.arguments = arguments
-            let output = Pipe()
-            process.standardOutput = output
-            process.standardError = FileHandle.nullDevice
-            do {
-                try process.run()
-            } catch {
-                return failed("cannot start \(torchPython): \(error)")
+            let hint = "run from the repository root or pass --torch-script"
+            switch PythonReference.lastJSONLine(BenchRow.self, python: torchPython, arguments: arguments, hint: hint) {
+            case .failure(let failure):
+                return failed(failure.reason)
+            case .success(var row):
+                row.dtype = torchDtype
+                return row
             }
-            let data = output.fileHandleForReading.readDataToEndOfFile()
-            process.waitUntilExit()
-            guard process.terminationStatus == 0,
-                let line = String(decoding: data, as: UTF8.self).split(separator: "\n").last,
-                var row = try? JSONDecoder().decode(BenchRow.self, from: Data(line.utf8))
-            else {
-                return failed(
-                    "\(torchScript) exited with status \(process.terminationStatus); run from the repository root "
-                        + "or pass --torch-script")
-            }
-            row.dtype = torchDtype
-            return row
         }
     }
 }

@@ -151,31 +151,15 @@ struct BenchDecoder: AsyncParsableCommand {
                 impl: "torch", module: module, threads: threads, dtype: "fp32", frames: 0, frameMs: nil,
                 frameMsBest: nil, peakRSSBytes: nil, note: why)
         }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: torchPython)
-        process.arguments = [
+        let arguments = [
             torchScript, "--module", module, "--threads", "\(threads)", "--frames", "\(frames)", "--warmup",
             "\(warmup)", "--vibevoice-src", vibevoiceSource,
         ]
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardError = FileHandle.nullDevice
-        do {
-            try process.run()
-        } catch {
-            return failed("cannot start \(torchPython): \(error)")
+        let hint = "run from the repository root, pass --torch-script / --vibevoice-source, or --torch-python none"
+        switch PythonReference.lastJSONLine(DecoderBenchRow.self, python: torchPython, arguments: arguments, hint: hint) {
+        case .failure(let failure): return failed(failure.reason)
+        case .success(let row): return row
         }
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0,
-            let line = String(decoding: data, as: UTF8.self).split(separator: "\n").last,
-            let row = try? JSONDecoder().decode(DecoderBenchRow.self, from: Data(line.utf8))
-        else {
-            return failed(
-                "\(torchScript) exited with status \(process.terminationStatus); run from the repository root, "
-                    + "pass --torch-script / --vibevoice-source, or --torch-python none")
-        }
-        return row
     }
 }
 

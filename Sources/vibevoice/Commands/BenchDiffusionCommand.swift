@@ -127,35 +127,20 @@ struct BenchDiffusion: AsyncParsableCommand {
                 impl: "torch", threads: threads, dtype: "fp32", msPerFrame: nil, msPerFrameBest: nil,
                 headForwardMs: nil, note: why)
         }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: torchPython)
-        process.arguments = [
+        let arguments = [
             torchScript, "--hidden", "\(config.hiddenSize)", "--layers", "\(config.headLayers)", "--latent",
             "\(config.latentSize)", "--steps", "\(steps)", "--frames", "\(frames)", "--threads", "\(threads)",
             "--cfg", "\(cfg)",
         ]
         var environment = ProcessInfo.processInfo.environment
         environment["PYTHONPATH"] = [upstream, environment["PYTHONPATH"]].compactMap { $0 }.joined(separator: ":")
-        process.environment = environment
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardError = FileHandle.nullDevice
-        do {
-            try process.run()
-        } catch {
-            return failed("cannot start \(torchPython): \(error)")
+        let hint = "run from the repository root with the upstream source at --upstream"
+        switch PythonReference.lastJSONLine(
+            DiffusionBenchRow.self, python: torchPython, arguments: arguments, environment: environment, hint: hint)
+        {
+        case .failure(let failure): return failed(failure.reason)
+        case .success(let row): return row
         }
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0,
-            let line = String(decoding: data, as: UTF8.self).split(separator: "\n").last,
-            let row = try? JSONDecoder().decode(DiffusionBenchRow.self, from: Data(line.utf8))
-        else {
-            return failed(
-                "\(torchScript) exited with status \(process.terminationStatus); run from the repository root with "
-                    + "the upstream source at --upstream")
-        }
-        return row
     }
 }
 
