@@ -67,6 +67,35 @@ import VVPipelines
         #expect(again.body == r.body)
     }
 
+    /// The same request (same seed) gives the same samples whatever the delivery: chunked pcm, chunked wav after its
+    /// 44-byte header, and SSE deltas (raw PCM16 for pcm/wav) concatenated.
+    @Test func everyDeliveryCarriesTheSameSamples() async throws {
+        let root = try Self.modelsRoot()
+        defer { try? FileManager.default.removeItem(at: root) }
+        let t = await TestAPI(
+            { config in
+                config.paths.models = root.path
+                config.models.asr.common.enabled = false
+            }, provider: Self.provider())
+        func body(_ format: String, sse: Bool = false) -> [String: Any] {
+            ["input": "Hi there.", "voice": "en-Tiny_woman", "response_format": format, "seed": 11,
+             "stream_format": sse ? "sse" : "audio"]
+        }
+        let pcm = await t.json("POST", "/v1/audio/speech", body("pcm"))
+        #expect(pcm.status == 200 && !pcm.body.isEmpty)
+        let wav = await t.json("POST", "/v1/audio/speech", body("wav"))
+        #expect(Array(wav.body.dropFirst(44)) == pcm.body)
+        for format in ["pcm", "wav"] {
+            let sse = await t.json("POST", "/v1/audio/speech", body(format, sse: true))
+            var joined = Data()
+            for event in try sse.sseEvents() where event["type"] as? String == "speech.audio.delta" {
+                let b64 = try #require(event["audio"] as? String)
+                joined += try #require(Data(base64Encoded: b64))
+            }
+            #expect([UInt8](joined) == pcm.body, "SSE \(format)")
+        }
+    }
+
     @Test func textIsNormalisedAsTheReferenceDemo() {
         #expect(RealtimeSynthesizer.normalize("  It\u{2019}s \u{201C}fine\u{201D}\n ") == "It's \"fine\"\n")
     }
