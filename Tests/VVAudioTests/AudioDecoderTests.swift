@@ -130,7 +130,9 @@ import Testing
 
     /// The upstream recordings decode (when this checkout has ../shared/data/asr).
     @Test func upstreamRecordings() throws {
-        let dir = "/work/shared/data/asr"
+        // The checkout sits beside shared/ (Tests/VVAudioTests/this file → repo → ../shared/data/asr).
+        let dir = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("shared/data/asr").path
         guard Backends.hasSndfile else { return }
         guard let files = try? FileManager.default.contentsOfDirectory(atPath: dir) else {
             print("SKIPPED: \(dir) not present")

@@ -49,7 +49,7 @@ extension Bench {
         @Option(help: "Timed decode steps per context (median reported).")
         var steps: Int = 10
         @Option(help: "Python with torch and transformers for the reference figures, or 'none'.")
-        var torchPython: String = "/work/venv-ref/bin/python"
+        var torchPython: String = ProcessInfo.processInfo.environment["VV_REF_PYTHON"] ?? "python3"
         @Option(help: "The torch reference script.")
         var torchScript: String = "bench/python-ref/bench_lm.py"
         @Option(help: "Torch dtype for the reference (fp32 or bf16).")

@@ -36,7 +36,7 @@ struct BenchDecoder: AsyncParsableCommand {
     @Option(help: "Weight storage type for Swift (the checkpoints hold bf16).")
     var weights: WeightType = .bf16
     @Option(help: "Python with torch for the reference figures, or 'none'.")
-    var torchPython: String = "/work/venv-ref/bin/python"
+    var torchPython: String = ProcessInfo.processInfo.environment["VV_REF_PYTHON"] ?? "python3"
     @Option(help: "The torch reference script.")
     var torchScript: String = "bench/python-ref/bench_decoder.py"
     @Option(help: "Upstream microsoft/VibeVoice source tree for the torch reference.")

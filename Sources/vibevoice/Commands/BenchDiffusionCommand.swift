@@ -52,7 +52,7 @@ struct BenchDiffusion: AsyncParsableCommand {
     @Option(help: "Thread counts to measure, comma-separated.")
     var threads: String = "1,2"
     @Option(help: "Python with torch for the reference figures, or 'none'.")
-    var torchPython: String = "/work/venv-ref/bin/python"
+    var torchPython: String = ProcessInfo.processInfo.environment["VV_REF_PYTHON"] ?? "python3"
     @Option(help: "The torch reference script.")
     var torchScript: String = "bench/python-ref/bench_diffusion.py"
     @Option(help: "Folder holding the upstream microsoft/VibeVoice source (PYTHONPATH for the script).")
