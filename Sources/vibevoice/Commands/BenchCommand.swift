@@ -25,10 +25,7 @@ extension Bench {
             case realtime = "realtime-0.5b", multiSpeaker = "1.5b", asr = "asr-7b"
         }
 
-        /// Weight storage types offered.
-        enum WeightType: String, ExpressibleByArgument, CaseIterable, Codable {
-            case bf16, f16, f32
-        }
+        typealias WeightType = BenchWeightType
 
         @Option(help: "Model shape: realtime-0.5b (20-layer TTS stack, embeddings in), 1.5b, asr-7b.")
         var shape: ShapeName = .realtime
@@ -69,12 +66,12 @@ extension Bench {
             }
         }
 
-        var threadList: [Int] { threads.split(separator: ",").compactMap { Int($0) } }
+        var threadList: [Int] { parseThreadList(threads) }
         var contextList: [Int] { contexts.split(separator: ",").compactMap { Int($0) } }
 
         mutating func run() async throws {
             let plan = BenchPlan(shape: shape, layers: layers, batch: batch)
-            let dtype: SafetensorsDType = weights == .bf16 ? .bf16 : weights == .f16 ? .f16 : .f32
+            let dtype = weights.dtype
             let source = Qwen2RandomWeights.make(
                 config: plan.config, prefix: "model", layers: plan.layers, embedding: plan.inputsAreIds,
                 finalNorm: true, lmHead: plan.head != .none, dtype: dtype)

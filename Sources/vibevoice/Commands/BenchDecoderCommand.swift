@@ -22,10 +22,7 @@ struct BenchDecoder: AsyncParsableCommand {
             one 128-d frame out per call), on both sides.
             """)
 
-    /// Weight storage types offered.
-    enum WeightType: String, ExpressibleByArgument, CaseIterable, Codable {
-        case bf16, f16, f32
-    }
+    typealias WeightType = BenchWeightType
 
     @Option(help: "Thread counts to measure, comma-separated.")
     var threads: String = "1,2"
@@ -46,7 +43,7 @@ struct BenchDecoder: AsyncParsableCommand {
     @Flag(help: "Print one JSON object instead of the table.")
     var json = false
 
-    var threadList: [Int] { threads.split(separator: ",").compactMap { Int($0) } }
+    var threadList: [Int] { parseThreadList(threads) }
 
     func validate() throws {
         guard !threadList.isEmpty, threadList.allSatisfy({ $0 > 0 }) else {
@@ -57,7 +54,7 @@ struct BenchDecoder: AsyncParsableCommand {
 
     mutating func run() async throws {
         let config = try JSONDecoder().decode(AcousticTokenizerConfig.self, from: Data("{}".utf8)).value
-        let dtype: SafetensorsDType = weights == .bf16 ? .bf16 : weights == .f16 ? .f16 : .f32
+        let dtype = weights.dtype
         var rows: [DecoderBenchRow] = []
         let source = TokenizerRandomWeights.make(
             config: config, prefix: "model.acoustic_tokenizer.", encoder: false, decoder: true, dtype: dtype)

@@ -34,10 +34,7 @@ struct BenchDiffusion: AsyncParsableCommand {
         }
     }
 
-    /// Weight storage types offered.
-    enum WeightType: String, ExpressibleByArgument, CaseIterable, Codable {
-        case bf16, f16, f32
-    }
+    typealias WeightType = BenchWeightType
 
     @Option(help: "Head shape: realtime-0.5b (hidden 896), 1.5b (1536), 7b (3584).")
     var shape: ShapeName = .realtime
@@ -60,7 +57,7 @@ struct BenchDiffusion: AsyncParsableCommand {
     @Flag(help: "Print one JSON object instead of the table.")
     var json = false
 
-    var threadList: [Int] { threads.split(separator: ",").compactMap { Int($0) } }
+    var threadList: [Int] { parseThreadList(threads) }
 
     func validate() throws {
         guard !threadList.isEmpty, threadList.allSatisfy({ $0 > 0 }) else {
@@ -75,7 +72,7 @@ struct BenchDiffusion: AsyncParsableCommand {
         let config = try JSONDecoder().decode(
             DiffusionHeadConfig.self,
             from: Data(#"{"hidden_size": \#(shape.hidden), "head_layers": 4, "latent_size": 64}"#.utf8))
-        let dtype: SafetensorsDType = weights == .bf16 ? .bf16 : weights == .f16 ? .f16 : .f32
+        let dtype = weights.dtype
         let source = DiffusionHeadRandomWeights.make(config: config, prefix: "model.prediction_head", dtype: dtype)
         var rows: [DiffusionBenchRow] = []
         for count in threadList { rows.append(try measureSwift(config: config, source: source, threads: count)) }
