@@ -39,4 +39,13 @@ public final class InMemoryTensors: TensorSource, @unchecked Sendable {
             SafetensorsWriter.encode(floats, as: dtype, into: buffer)
         }
     }
+
+    /// Adds every tensor of `other` (sharing its storage).
+    /// - Precondition: no name is in both.
+    public func merge(_ other: InMemoryTensors) {
+        for (name, view) in other.views {
+            precondition(views[name] == nil, "tensor \(name) added twice")
+            views[name] = view
+        }
+    }
 }

@@ -48,6 +48,14 @@ public struct VoicePreset: Sendable, Equatable {
         /// Per layer, `[1, kvHeads, length, headDim]`.
         public let values: [TorchTensor]
 
+        /// Creates a group from its tensors (shapes are the caller's responsibility: `[1, L, hidden]` and per layer
+        /// `[1, kvHeads, L, headDim]`).
+        public init(lastHiddenState: TorchTensor, keys: [TorchTensor], values: [TorchTensor]) {
+            self.lastHiddenState = lastHiddenState
+            self.keys = keys
+            self.values = values
+        }
+
         /// Number of prompt positions (the cache length).
         public var length: Int { lastHiddenState.shape[1] }
         /// Number of layers.
@@ -65,6 +73,14 @@ public struct VoicePreset: Sendable, Equatable {
     public let negLM: Group
     /// Negative (CFG) TTS LM branch (`neg_tts_lm`).
     public let negTTSLM: Group
+
+    /// Creates a preset from its four groups (benchmarks build random ones at the real shapes this way).
+    public init(lm: Group, ttsLM: Group, negLM: Group, negTTSLM: Group) {
+        self.lm = lm
+        self.ttsLM = ttsLM
+        self.negLM = negLM
+        self.negTTSLM = negTTSLM
+    }
 
     /// Reads and validates the preset file at `url`.
     public init(contentsOf url: URL, shape: VoicePresetShape = .realtime05B) throws(TorchFileError) {

@@ -17,6 +17,9 @@ public struct RealtimeOptions: Sendable, Equatable {
     /// window + 2 windows). The cache doubles when full, up to the length cap, instead of reserving the whole cap
     /// (8192 positions × 20 layers × 2 branches is 671 MB in f32) for every request.
     public var initialCacheCapacity: Int?
+    /// Benchmarks only: the EOS classifier still runs every frame but its decision is ignored, so a random-weight
+    /// model produces exactly the frames asked for (the reference benchmark forces its length the same way).
+    public var ignoresEndOfSpeech = false
 
     /// Creates options; the defaults are those of the upstream demos.
     public init(

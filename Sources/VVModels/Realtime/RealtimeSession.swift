@@ -1,5 +1,6 @@
 import VVCompute
 import VVModelFiles
+import VVPlatform
 
 /// One request's generation state for `RealtimeModel`: the exact loop of spec-tts.md §1.5, one frame per call.
 ///
@@ -26,6 +27,8 @@ public struct RealtimeSession {
     public private(set) var stopReason: RealtimeStopReason?
     /// Frames produced so far.
     public private(set) var framesProduced = 0
+    /// Where the time went so far.
+    public private(set) var timings = RealtimeTimings()
 
     private let ctx: ComputeContext
     private var sampler: SpeechLatentSampler
@@ -101,6 +104,13 @@ public struct RealtimeSession {
         return try ctx.upload(Array(values[(values.count - h)...]), shape: [1, h])
     }
 
+    /// The noise generator in its current state (nil for injected noise): a following session continues the
+    /// sequence from here.
+    public var generator: GaussianNoise? {
+        if case .generator(let g) = noise { return g }
+        return nil
+    }
+
     /// Whether generation has stopped.
     public var isFinished: Bool { stopReason != nil }
 
@@ -115,6 +125,7 @@ public struct RealtimeSession {
             stopReason = .noiseExhausted
             return nil
         }
+        var clock = Stopwatch()
         let z: Tensor
         switch initial {
         case .tensor(let t):
@@ -125,24 +136,35 @@ public struct RealtimeSession {
                 condition: positive, negativeCondition: negative, generator: &generator, ctx)
             noise = .generator(generator)
         }
+        let latentValues = try ctx.download(z)
+        timings.diffusion += clock.seconds
+        clock = Stopwatch()
         let latent = z.shape.last
         let vae = try model.scaling.decoderInput(z, ctx).reshaped([1, 1, latent])
         let audio = try ctx.download(model.acousticTokenizer.decode(vae, cache: &decoderCache, ctx))
-        let frame = RealtimeFrame(index: framesProduced, latent: try ctx.download(z), audio: audio)
+        timings.decoder += clock.seconds
+        let frame = RealtimeFrame(index: framesProduced, latent: latentValues, audio: audio)
         framesProduced += 1
         frameInWindow += 1
+        clock = Stopwatch()
         let embedding = try ctx.add(model.acousticConnector.forward(z, ctx), speechType.reshaped([model.hiddenSize]))
+        timings.connector += clock.seconds
         ttsCount += 1
         if ttsCount > maxLength {
             stopReason = .lengthCap
             return frame
         }
+        clock = Stopwatch()
         try ensureTTSCapacity((ttsCache.lengths.max() ?? 0) + 1)
         let pair = try ctx.concat([embedding, embedding])
         let h = try model.ttsLM.forward(.embeddings(pair), tokens: 1, cache: &ttsCache, context: ctx)
         positive = try h.rows(0..<1)
         negative = try h.rows(1..<2)
-        if try model.eosClassifier.isEnd(positive, ctx)[0] { stopReason = .endOfSpeech }
+        timings.ttsPair += clock.seconds
+        clock = Stopwatch()
+        let end = try model.eosClassifier.isEnd(positive, ctx)[0]
+        timings.eos += clock.seconds
+        if end && !options.ignoresEndOfSpeech { stopReason = .endOfSpeech }
         return frame
     }
 
@@ -170,6 +192,8 @@ public struct RealtimeSession {
             stopReason = .lengthCap
             return
         }
+        let clock = Stopwatch()
+        defer { timings.textWindows += clock.seconds }
         let hLM = try model.baseLM.forward(
             .ids(ctx.uploadInt32(ids, shape: [n])), tokens: n, cache: &lmCache, context: ctx)
         let x = try ctx.add(hLM, textType.reshaped([model.hiddenSize]))

@@ -22,6 +22,8 @@ public struct RealtimeSynthesizer: SpeechSynthesizer {
     public let defaults: RealtimeOptions
     /// The voices offered (the catalog's streaming presets).
     public let voices: [VoiceInfo]
+    /// Called with each frame's index as it is produced (metrics, tests); runs on the generating task.
+    public var onFrame: (@Sendable (Int) -> Void)?
 
     /// The range `cfg_scale` is clamped to (the web demo's slider is 1.3–3.0; 1.0 disables guidance).
     public static let cfgRange: ClosedRange<Double> = 1.0...3.0
@@ -69,32 +71,88 @@ public struct RealtimeSynthesizer: SpeechSynthesizer {
         return options
     }
 
+    /// Text tokens one session may take, for a model of `maxPositions` positions, so that its text, the 6 frames after each 5-token window and a tail of
+    /// trailing speech fit after a prompt of `promptLength` TTS positions. The tail is 150
+    /// frames (20 s) on the real model, a quarter of the room on tiny test models. 3,570 tokens (about ten minutes
+    /// of speech) for the 0.5B with a 183-position prompt.
+    public static func textBudget(maxPositions: Int, promptLength: Int) -> Int {
+        let room = maxPositions - promptLength
+        let tail = min(150, room / 4)
+        let perWindow = RealtimeModel.textWindow + RealtimeModel.speechWindow
+        return max(1, (room - tail) / perWindow * RealtimeModel.textWindow)
+    }
+
+    /// The token ids of each session `text` is spoken in: one session (the reference's exact input,
+    /// `text.strip() + "\n"`) when it fits `textBudget`, else sentence-bounded pieces that each fit, every piece
+    /// normalised the same way and spoken by a fresh session from the voice prompt (see `synthesize`).
+    public static func textChunks(
+        _ text: String, tokenizer: Qwen2Tokenizer, maxPositions: Int, promptLength: Int
+    ) -> [[Int32]] {
+        let budget = textBudget(maxPositions: maxPositions, promptLength: promptLength)
+        let pieces = SentenceChunker.chunks(text, budget: budget) {
+            tokenizer.encodeInt32(Self.normalize(String($0))).count
+        }
+        return pieces.compactMap { piece in
+            let normalized = Self.normalize(String(piece))
+            return normalized == "\n" ? nil : tokenizer.encodeInt32(normalized)
+        }
+    }
+
     /// Speaks `request`, one `.audio` event per speech frame (3200 samples), then `.finished`.
+    ///
+    /// Text longer than one session's room (`textBudget`, about ten minutes of speech on the 0.5B) is never
+    /// truncated: it is split at sentence boundaries and each piece is spoken by a new session seeded from the same
+    /// voice prompt, its audio following the previous piece's. State is reset rather than carried because the model
+    /// was trained on positions below `max_position_embeddings` (8192); continuing past them, or sliding the caches,
+    /// is outside what it learned, while a fresh session from the prompt keeps the voice exactly as the preset
+    /// defines it. The noise generator continues across pieces, so a seed still reproduces the whole utterance.
     public func synthesize(_ request: SpeechRequest) -> AsyncThrowingStream<SpeechEvent, any Error> {
         let me = self
         return AsyncThrowingStream { continuation in
+            let stop = CancellationFlag()
             let task = Task {
                 do {
                     let preset = try await me.presets.preset(for: request.voice)
-                    let ids = me.tokenizer.encodeInt32(Self.normalize(request.text))
-                    let seed = request.seed ?? UInt64.random(in: 0...UInt64.max)
-                    var session = try RealtimeSession(
-                        model: me.model, preset: preset, textIDs: ids, options: me.options(for: request),
-                        noise: .generator(GaussianNoise(seed: seed)), context: me.context)
-                    while true {
-                        try Task.checkCancellation()
-                        guard let frame = try session.nextFrame() else { break }
-                        continuation.yield(.audio(Self.limited(frame.audio)))
+                    let usage = try await ComputeThread.run(name: "vibevoice-realtime") {
+                        try me.generate(request, preset: preset, stop: stop) { continuation.yield(.audio($0)) }
                     }
-                    continuation.yield(
-                        .finished(SpeechUsage(inputTokens: ids.count, outputTokens: session.framesProduced)))
+                    continuation.yield(.finished(usage))
                     continuation.finish()
                 } catch {
                     continuation.finish(throwing: error)
                 }
             }
-            continuation.onTermination = { _ in task.cancel() }
+            continuation.onTermination = { _ in
+                stop.cancel()
+                task.cancel()
+            }
         }
+    }
+
+    /// The blocking generation loop (run on a compute thread): every piece of the text through its own session,
+    /// each frame handed to `emit` as soon as it is decoded; checks `stop` before every frame.
+    func generate(
+        _ request: SpeechRequest, preset: VoicePreset, stop: CancellationFlag, emit: ([Float]) -> Void
+    ) throws -> SpeechUsage {
+        let chunks = Self.textChunks(
+            request.text, tokenizer: tokenizer, maxPositions: model.config.decoder.maxPositionEmbeddings,
+            promptLength: preset.ttsLM.length)
+        var generator = GaussianNoise(seed: request.seed ?? UInt64.random(in: 0...UInt64.max))
+        var frames = 0
+        for ids in chunks {
+            var session = try RealtimeSession(
+                model: model, preset: preset, textIDs: ids, options: options(for: request),
+                noise: .generator(generator), context: context)
+            while true {
+                if stop.isCancelled { throw CancellationError() }
+                guard let frame = try session.nextFrame() else { break }
+                onFrame?(frames)
+                frames += 1
+                emit(Self.limited(frame.audio))
+            }
+            generator = session.generator ?? generator
+        }
+        return SpeechUsage(inputTokens: chunks.reduce(0) { $0 + $1.count }, outputTokens: frames)
     }
 
     /// The web demo's guard: a chunk whose peak exceeds 1 is divided by its peak.

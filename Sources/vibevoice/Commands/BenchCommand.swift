@@ -10,7 +10,7 @@ import VVPlatform
 struct Bench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench", abstract: "Measure performance at real model shapes (random weights).",
-        subcommands: [LM.self, AudioBenchCommand.self, BenchTokenizer.self, BenchDiffusion.self, BenchDecoder.self])
+        subcommands: [LM.self, AudioBenchCommand.self, BenchTokenizer.self, BenchDiffusion.self, BenchDecoder.self, BenchTTS.self])
 }
 
 extension Bench {

@@ -30,6 +30,24 @@ enum PythonReference {
         }
         return .success(value)
     }
+
+    /// Runs `python arguments…` with its output discarded (the script writes its figures to a file) and returns its
+    /// exit status, or nil when it could not start.
+    static func run(python: String, arguments: [String], environment: [String: String]? = nil) -> Int32? {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: python)
+        process.arguments = arguments
+        if let environment { process.environment = environment }
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        do {
+            try process.run()
+        } catch {
+            return nil
+        }
+        process.waitUntilExit()
+        return process.terminationStatus
+    }
 }
 
 /// Why the Python reference gave no figures.

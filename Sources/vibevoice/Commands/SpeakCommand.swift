@@ -5,6 +5,7 @@ import VVCompute
 import VVComputeCPU
 import VVModelFiles
 import VVModels
+import VVPlatform
 import VVPipelines
 import VVText
 
@@ -66,7 +67,7 @@ struct Speak: AsyncParsableCommand {
 
     func run() async throws {
         let ctx = ComputeContext(backend: CPUBackend())
-        let started = Date()
+        let started = Stopwatch()
         let model = try RealtimeModel.load(directory: modelDir, context: ctx)
         let tok = try Qwen2Tokenizer(
             contentsOf: URL(fileURLWithPath: tokenizer ?? (modelDir + "/tokenizer.json")))
@@ -84,36 +85,54 @@ struct Speak: AsyncParsableCommand {
                 "voice \(voice ?? "") not found; have: \(catalog.streaming.map(\.info.id).joined(separator: ", "))")
         }
         let preset = try VoicePreset(contentsOf: entry.file, shape: RealtimeSynthesizer.presetShape(for: model))
-        let source: RealtimeNoise
+        var noiseRows: [[Float]]?
         if let noise {
-            guard let view = try SafetensorsFile(path: noise).tensor(named: "noise"), view.shape.count == 2 else {
-                throw ValidationError("\(noise) has no 2-d tensor `noise`")
+            guard let view = try SafetensorsFile(path: noise).tensor(named: "noise"), view.shape.count == 2,
+                view.shape[1] == model.config.diffusionHead.latentSize
+            else {
+                throw ValidationError(
+                    "\(noise) has no tensor `noise` of shape [frames, \(model.config.diffusionHead.latentSize)]")
             }
             let values = try view.floats(), width = view.shape[1]
-            source = .rows((0..<view.shape[0]).map { Array(values[($0 * width)..<(($0 + 1) * width)]) })
-        } else {
-            source = .generator(GaussianNoise(seed: seed))
+            noiseRows = (0..<view.shape[0]).map { Array(values[($0 * width)..<(($0 + 1) * width)]) }
         }
-        let ids = tok.encodeInt32(RealtimeSynthesizer.normalize(text))
-        var session = try RealtimeSession(
-            model: model, preset: preset, textIDs: ids, options: RealtimeOptions(cfgScale: cfgScale, steps: steps),
-            noise: source, context: ctx)
-        FileHandle.standardError.write(
-            Data(
-                "loaded in \(String(format: "%.2f", Date().timeIntervalSince(started))) s; voice \(entry.info.id), \(ids.count) tokens\n"
-                    .utf8))
+        let chunks = RealtimeSynthesizer.textChunks(
+            text, tokenizer: tok, maxPositions: model.config.decoder.maxPositionEmbeddings,
+            promptLength: preset.ttsLM.length)
+        guard !chunks.isEmpty else { throw ValidationError("the text is empty") }
+        let tokenCount = chunks.reduce(0) { $0 + $1.count }
+        progress(
+            "loaded in \(format(started.seconds)) s; voice \(entry.info.id), \(tokenCount) tokens"
+                + (chunks.count > 1 ? " in \(chunks.count) pieces (split at sentences: longer than one context)" : ""))
         var encoder = WAVFileEncoder(sampleRate: 24_000)
-        let loop = Date()
-        while maxFrames.map({ session.framesProduced < $0 }) ?? true, let frame = try session.nextFrame() {
-            _ = try encoder.encode(frame.audio)
-            FileHandle.standardError.write(Data("\rframe \(frame.index + 1)".utf8))
+        let loop = Stopwatch()
+        var generator = GaussianNoise(seed: seed)
+        var frames = 0
+        var stop = "max-frames"
+        pieces: for ids in chunks {
+            var session = try RealtimeSession(
+                model: model, preset: preset, textIDs: ids, options: RealtimeOptions(cfgScale: cfgScale, steps: steps),
+                noise: noiseRows.map { .rows($0) } ?? .generator(generator), context: ctx)
+            while true {
+                if let maxFrames, frames >= maxFrames { break pieces }
+                guard let frame = try session.nextFrame() else { break }
+                _ = try encoder.encode(frame.audio)
+                frames += 1
+                FileHandle.standardError.write(Data("\rframe \(frames)".utf8))
+            }
+            stop = session.stopReason.map { "\($0)" } ?? stop
+            generator = session.generator ?? generator
+            if let rows = noiseRows {
+                noiseRows = Array(rows.dropFirst(session.framesProduced))
+                if session.stopReason == .noiseExhausted { break }
+            }
         }
-        let seconds = Double(session.framesProduced) * 3200 / 24_000
-        let elapsed = Date().timeIntervalSince(loop)
-        FileHandle.standardError.write(
-            Data(
-                "\n\(session.framesProduced) frames (\(String(format: "%.2f", seconds)) s of audio) in \(String(format: "%.2f", elapsed)) s, stop: \(session.stopReason.map { "\($0)" } ?? "max-frames")\n"
-                    .utf8))
+        let seconds = Double(frames) * 3200 / 24_000
+        progress(
+            "\n\(frames) frames (\(format(seconds)) s of audio) in \(format(loop.seconds)) s, stop: \(stop)")
         try Data(try encoder.finish()).write(to: URL(fileURLWithPath: output))
     }
+
+    private func progress(_ line: String) { FileHandle.standardError.write(Data((line + "\n").utf8)) }
+    private func format(_ value: Double) -> String { String(format: "%.2f", value) }
 }
