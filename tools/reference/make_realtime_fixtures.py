@@ -41,7 +41,8 @@ ROOT = Path(__file__).resolve().parents[2]
 OUT = ROOT / "Tests/VVModelsTests/Fixtures/realtime_tiny"
 PAD_ID = 300
 L_LM, L_TTS = 4, 7
-TEXT_IDS = [17, 250, 3, 99, 42, 7, 128, 64, 201, 11, 5, 77]  # 12 tokens: windows of 5, 5, 2
+TEXT = "Hello there"  # what `vibevoice speak "Hello there"` tokenises (after strip + "\n")
+TEXT_IDS = list((TEXT + "\n").encode())  # 12 byte tokens: windows of 5, 5, 2
 STEPS, CFG = 5, 1.5
 
 
@@ -90,6 +91,11 @@ def randomize(model, gen):
         for name, p in model.model.acoustic_tokenizer.named_parameters():
             if p.dim() == 3:
                 p.mul_(2.0)
+        # ... which then peaks in the thousands: scale the last conv so the audio lies in [-1, 1] like speech, and
+        # a 16-bit WAV of it can be compared with the reference sample by sample (test_speak_cli.py).
+        head = model.model.acoustic_tokenizer.decoder.head
+        for p in head.parameters():
+            p.mul_(1e-4)
         model.model.speech_scaling_factor.copy_(torch.tensor(0.2333984375))
         model.model.speech_bias_factor.copy_(torch.tensor(-0.0703125))
 

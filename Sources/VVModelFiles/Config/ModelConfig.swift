@@ -21,11 +21,14 @@ public enum ModelConfig: Sendable, Equatable {
     /// Reads and decodes the config.json at `path`.
     /// - Throws: `CheckpointError.io` or `.invalidConfig` naming the bad key.
     public static func load(path: String) throws -> ModelConfig {
+        guard FileManager.default.fileExists(atPath: path) else {
+            throw CheckpointError.io(path: path, reason: "no such file")
+        }
         let data: Data
         do {
             data = try Data(contentsOf: URL(fileURLWithPath: path))
         } catch {
-            throw CheckpointError.io(path: path, reason: "\(error)")
+            throw CheckpointError.io(path: path, reason: (error as NSError).localizedDescription)
         }
         return try parse(data, path: path)
     }

@@ -65,6 +65,12 @@ struct Speak: AsyncParsableCommand {
     @Option(name: [.customShort("o"), .long], help: "Output WAV file.")
     var output: String
 
+    func validate() throws {
+        guard (1...50).contains(steps) else { throw ValidationError("--steps must be between 1 and 50") }
+        guard cfgScale.isFinite, cfgScale > 0 else { throw ValidationError("--cfg-scale must be a positive number") }
+        if let maxFrames, maxFrames < 1 { throw ValidationError("--max-frames must be at least 1") }
+    }
+
     func run() async throws {
         let ctx = ComputeContext(backend: CPUBackend())
         let started = Stopwatch()
@@ -72,7 +78,7 @@ struct Speak: AsyncParsableCommand {
         let tok = try Qwen2Tokenizer(
             contentsOf: URL(fileURLWithPath: tokenizer ?? (modelDir + "/tokenizer.json")))
         guard let dir = voicesDir ?? ProcessInfo.processInfo.environment["VOICES_PATH"], !dir.isEmpty else {
-            throw ValidationError("no voices folder: pass --voices-dir DIR or set VOICES_PATH")
+            throw SpeakError("no voices folder: pass --voices-dir DIR or set VOICES_PATH")
         }
         let catalog = try VoiceCatalog.scan(URL(fileURLWithPath: dir))
         let wanted = voice?.lowercased()
@@ -81,7 +87,7 @@ struct Speak: AsyncParsableCommand {
                 catalog.streamingEntry(id: w) ?? catalog.streaming.first { $0.info.id.lowercased().contains(w) }
             } ?? (wanted == nil ? catalog.streaming.first : nil)
         guard let entry else {
-            throw ValidationError(
+            throw SpeakError(
                 "voice \(voice ?? "") not found; have: \(catalog.streaming.map(\.info.id).joined(separator: ", "))")
         }
         let preset = try VoicePreset(contentsOf: entry.file, shape: RealtimeSynthesizer.presetShape(for: model))
@@ -90,7 +96,7 @@ struct Speak: AsyncParsableCommand {
             guard let view = try SafetensorsFile(path: noise).tensor(named: "noise"), view.shape.count == 2,
                 view.shape[1] == model.config.diffusionHead.latentSize
             else {
-                throw ValidationError(
+                throw SpeakError(
                     "\(noise) has no tensor `noise` of shape [frames, \(model.config.diffusionHead.latentSize)]")
             }
             let values = try view.floats(), width = view.shape[1]
@@ -99,7 +105,7 @@ struct Speak: AsyncParsableCommand {
         let chunks = RealtimeSynthesizer.textChunks(
             text, tokenizer: tok, maxPositions: model.config.decoder.maxPositionEmbeddings,
             promptLength: preset.ttsLM.length)
-        guard !chunks.isEmpty else { throw ValidationError("the text is empty") }
+        guard !chunks.isEmpty else { throw SpeakError("the text is empty") }
         let tokenCount = chunks.reduce(0) { $0 + $1.count }
         progress(
             "loaded in \(format(started.seconds)) s; voice \(entry.info.id), \(tokenCount) tokens"
@@ -135,4 +141,10 @@ struct Speak: AsyncParsableCommand {
 
     private func progress(_ line: String) { FileHandle.standardError.write(Data((line + "\n").utf8)) }
     private func format(_ value: Double) -> String { String(format: "%.2f", value) }
+}
+
+/// A `speak` failure with a one-line message.
+struct SpeakError: Error, CustomStringConvertible {
+    let description: String
+    init(_ message: String) { description = message }
 }

@@ -1,0 +1,102 @@
+"""`vibevoice speak` end to end on the tiny random-weight realtime checkpoint (Tests/VVModelsTests/Fixtures/
+realtime_tiny, made by tools/reference/make_realtime_fixtures.py from upstream `generate()`).
+
+With `--noise` carrying the diffusion noise the reference drew, the command reproduces the reference's audio: the
+WAV holds the same frames (and stops on the same EOS frame) with every sample within 1 LSB of the reference's fp32
+audio quantised to 16 bits (the Swift loop matches it to ~5e-7 relative; see RealtimeSessionTests).
+"""
+import json
+import os
+import shutil
+import struct
+import subprocess
+import wave
+
+from conftest import BINARY, ROOT
+
+FIXTURE = os.path.join(ROOT, "Tests", "VVModelsTests", "Fixtures", "realtime_tiny")
+
+
+def read_safetensors(path):
+    """name -> (dtype, shape, raw bytes) of a safetensors file (the format is an 8-byte header size + JSON)."""
+    with open(path, "rb") as f:
+        data = f.read()
+    (size,) = struct.unpack("<Q", data[:8])
+    header = json.loads(data[8:8 + size])
+    body = data[8 + size:]
+    return {name: (t["dtype"], t["shape"], body[t["data_offsets"][0]:t["data_offsets"][1]])
+            for name, t in header.items() if name != "__metadata__"}
+
+
+def floats(raw):
+    return list(struct.unpack(f"<{len(raw) // 4}f", raw))
+
+
+def write_noise(path, rows, width):
+    payload = raw = b"".join(struct.pack(f"<{width}f", *row) for row in rows)
+    header = json.dumps({"noise": {"dtype": "F32", "shape": [len(rows), width], "data_offsets": [0, len(raw)]}})
+    header = header.encode() + b" " * (-len(header) % 8)
+    with open(path, "wb") as f:
+        f.write(struct.pack("<Q", len(header)) + header + payload)
+
+
+def voices(tmp_path):
+    folder = tmp_path / "voices"
+    folder.mkdir()
+    shutil.copy(os.path.join(FIXTURE, "voice.pt"), folder / "en-Tiny_woman.pt")
+    return folder
+
+
+def speak(*args):
+    return subprocess.run([BINARY, "speak", *args], capture_output=True, text=True, timeout=120)
+
+
+def test_speak_reproduces_the_reference_run(tmp_path):
+    expected = read_safetensors(os.path.join(FIXTURE, "expected.safetensors"))
+    frames, steps, _ = struct.unpack("<3i", expected["eos.meta"][2])
+    noise = floats(expected["eos.noise"][2])
+    write_noise(tmp_path / "noise.safetensors", [noise[i * 64:(i + 1) * 64] for i in range(frames)], 64)
+    out = tmp_path / "out.wav"
+    r = speak("Hello there", "--model-dir", FIXTURE, "--voices-dir", str(voices(tmp_path)), "--voice", "tiny",
+              "--noise", str(tmp_path / "noise.safetensors"), "--steps", str(steps), "--cfg-scale", "1.5",
+              "-o", str(out))
+    assert r.returncode == 0, r.stderr
+    assert f"{frames} frames" in r.stderr and "stop: endOfSpeech" in r.stderr, r.stderr
+    with wave.open(str(out)) as w:
+        assert (w.getframerate(), w.getnchannels(), w.getsampwidth()) == (24000, 1, 2)
+        got = struct.unpack(f"<{w.getnframes()}h", w.readframes(w.getnframes()))
+    reference = floats(expected["eos.audio"][2])
+    assert len(got) == len(reference) == frames * 3200
+    quantised = [round(max(-1.0, min(1.0, x)) * 32767) for x in reference]
+    worst = max(abs(a - b) for a, b in zip(got, quantised))
+    assert worst <= 1, f"largest difference {worst} LSB"
+    assert max(abs(x) for x in quantised) > 100, "reference audio is not near-silent"
+
+
+def test_speak_seed_and_frame_limit(tmp_path):
+    folder = voices(tmp_path)
+    runs = []
+    for name in ["a.wav", "b.wav"]:
+        r = speak("Hello there", "--model-dir", FIXTURE, "--voices-dir", str(folder), "--seed", "9",
+                  "--max-frames", "3", "-o", str(tmp_path / name))
+        assert r.returncode == 0, r.stderr
+        runs.append((tmp_path / name).read_bytes())
+    assert runs[0] == runs[1], "the same seed gives the same audio"
+    assert len(runs[0]) == 44 + 3 * 3200 * 2
+
+
+def test_speak_errors_are_one_line(tmp_path):
+    folder = voices(tmp_path)
+    cases = [
+        (["hi", "--model-dir", str(tmp_path / "missing"), "--voices-dir", str(folder)], "no such file"),
+        (["hi", "--model-dir", FIXTURE, "--voices-dir", str(folder), "--voice", "nobody"], "voice nobody not found"),
+        (["hi", "--model-dir", FIXTURE, "--voices-dir", str(folder), "--noise", str(tmp_path / "none.st")],
+         "none.st"),
+        (["   ", "--model-dir", FIXTURE, "--voices-dir", str(folder)], "the text is empty"),
+    ]
+    for args, message in cases:
+        r = speak(*args, "-o", str(tmp_path / "x.wav"))
+        assert r.returncode != 0, args
+        lines = [line for line in r.stderr.splitlines() if line.strip()]
+        assert len(lines) == 1 and message in lines[0], r.stderr
+        assert not (tmp_path / "x.wav").exists()
