@@ -47,8 +47,8 @@ def voices(tmp_path):
     return folder
 
 
-def speak(*args):
-    return subprocess.run([BINARY, "speak", *args], capture_output=True, text=True, timeout=120)
+def speak(*args, env=None):
+    return subprocess.run([BINARY, "speak", *args], capture_output=True, text=True, timeout=120, env=env)
 
 
 def test_speak_reproduces_the_reference_run(tmp_path):
@@ -88,15 +88,31 @@ def test_speak_seed_and_frame_limit(tmp_path):
 def test_speak_errors_are_one_line(tmp_path):
     folder = voices(tmp_path)
     cases = [
-        (["hi", "--model-dir", str(tmp_path / "missing"), "--voices-dir", str(folder)], "no such file"),
+        (["hi", "--model-dir", str(tmp_path / "missing"), "--voices-dir", str(folder)], "is not a model folder"),
         (["hi", "--model-dir", FIXTURE, "--voices-dir", str(folder), "--voice", "nobody"], "voice nobody not found"),
         (["hi", "--model-dir", FIXTURE, "--voices-dir", str(folder), "--noise", str(tmp_path / "none.st")],
          "none.st"),
         (["   ", "--model-dir", FIXTURE, "--voices-dir", str(folder)], "the text is empty"),
     ]
-    for args, message in cases:
-        r = speak(*args, "-o", str(tmp_path / "x.wav"))
+    empty_cache = dict(os.environ, VIBEVOICE_CACHE=str(tmp_path / "cache"))
+    empty_cache.pop("VOICES_PATH", None)
+    for args, message in cases + [(["hi"], "no model: pass --model-dir DIR or run `vibevoice models pull")]:
+        r = speak(*args, "-o", str(tmp_path / "x.wav"), env=empty_cache)
         assert r.returncode != 0, args
         lines = [line for line in r.stderr.splitlines() if line.strip()]
         assert len(lines) == 1 and message in lines[0], r.stderr
         assert not (tmp_path / "x.wav").exists()
+
+
+def test_speak_finds_voices_inside_the_model_folder(tmp_path):
+    """A folder laid out as the model store caches it: weights, tokenizer.json and voices/streaming_model/*.pt."""
+    model = tmp_path / "VibeVoice-Realtime-0.5B"
+    (model / "voices" / "streaming_model").mkdir(parents=True)
+    for name in ["config.json", "model.safetensors", "tokenizer.json"]:
+        shutil.copy(os.path.join(FIXTURE, name), model / name)
+    shutil.copy(os.path.join(FIXTURE, "voice.pt"), model / "voices" / "streaming_model" / "en-Tiny_woman.pt")
+    env = dict(os.environ)
+    env.pop("VOICES_PATH", None)
+    r = speak("Hello there", "--model-dir", str(model), "--max-frames", "2", "-o", str(tmp_path / "o.wav"), env=env)
+    assert r.returncode == 0, r.stderr
+    assert "voice en-Tiny_woman" in r.stderr

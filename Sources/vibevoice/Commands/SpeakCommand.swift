@@ -30,15 +30,19 @@ struct Speak: AsyncParsableCommand {
     var voice: String?
 
     /// Model folder.
-    @Option(name: .long, help: "Model folder in the Hugging Face layout (config.json, model.safetensors).")
-    var modelDir: String
+    @Option(
+        name: .long,
+        help: "Model folder in the Hugging Face layout (config.json, model.safetensors; default: the model cache).")
+    var modelDir: String?
 
     /// Tokenizer file.
-    @Option(name: .long, help: "tokenizer.json (default: the one in --model-dir).")
+    @Option(name: .long, help: "tokenizer.json (default: the one in --model-dir, else the model cache's).")
     var tokenizer: String?
 
     /// Voices folder.
-    @Option(name: .long, help: "Voices folder (*.pt, or a folder holding streaming_model/; default: $VOICES_PATH).")
+    @Option(
+        name: .long,
+        help: "Voices folder (*.pt, or a folder holding streaming_model/; default: $VOICES_PATH, else the cache's).")
     var voicesDir: String?
 
     /// Guidance scale.
@@ -74,12 +78,10 @@ struct Speak: AsyncParsableCommand {
     func run() async throws {
         let ctx = ComputeContext(backend: CPUBackend())
         let started = Stopwatch()
-        let model = try RealtimeModel.load(directory: modelDir, context: ctx)
-        let tok = try Qwen2Tokenizer(
-            contentsOf: URL(fileURLWithPath: tokenizer ?? (modelDir + "/tokenizer.json")))
-        guard let dir = voicesDir ?? ProcessInfo.processInfo.environment["VOICES_PATH"], !dir.isEmpty else {
-            throw SpeakError("no voices folder: pass --voices-dir DIR or set VOICES_PATH")
-        }
+        let files = try SpeakFiles.resolve(modelDir: modelDir, tokenizer: tokenizer, voicesDir: voicesDir)
+        let model = try RealtimeModel.load(directory: files.weights.path, context: ctx)
+        let tok = try Qwen2Tokenizer(contentsOf: files.tokenizer)
+        let dir = files.voices.path
         let catalog = try VoiceCatalog.scan(URL(fileURLWithPath: dir))
         let wanted = voice?.lowercased()
         let entry =
@@ -147,4 +149,43 @@ struct Speak: AsyncParsableCommand {
 struct SpeakError: Error, CustomStringConvertible {
     let description: String
     init(_ message: String) { description = message }
+}
+
+/// Where `speak` finds its files: the flags, else `$VOICES_PATH` for voices, else the model folder's own
+/// `tokenizer.json` / `voices/`, else the model cache (`vibevoice models pull realtime-0.5b`); never downloads.
+struct SpeakFiles {
+    let weights: URL
+    let tokenizer: URL
+    let voices: URL
+
+    static func resolve(modelDir: String?, tokenizer: String?, voicesDir: String?) throws -> SpeakFiles {
+        let manager = FileManager.default
+        let cached = ModelStore.fromEnvironment(ProcessInfo.processInfo.environment).locate(.realtime05B)
+        let pull = "run `vibevoice models pull realtime-0.5b`"
+        guard let weights = modelDir.map({ URL(fileURLWithPath: $0, isDirectory: true) }) ?? cached?.weights else {
+            throw SpeakError("no model: pass --model-dir DIR or \(pull)")
+        }
+        let missing = ModelFolder.missingWeights(in: weights)
+        guard missing.isEmpty else {
+            throw SpeakError("\(weights.path) is not a model folder: missing \(missing.joined(separator: ", "))")
+        }
+        let inModel = weights.appendingPathComponent("tokenizer.json")
+        let tokenizerFile =
+            tokenizer.map { URL(fileURLWithPath: $0) }
+            ?? (manager.fileExists(atPath: inModel.path) ? inModel : nil)
+            ?? cached.map { $0.tokenizer.appendingPathComponent("tokenizer.json") }
+        guard let tokenizerFile else {
+            throw SpeakError("no tokenizer.json in \(weights.path): pass --tokenizer FILE or \(pull)")
+        }
+        let environment = ProcessInfo.processInfo.environment["VOICES_PATH"].flatMap { $0.isEmpty ? nil : $0 }
+        let voicesInModel = weights.appendingPathComponent("voices")
+        let voices =
+            (voicesDir ?? environment).map { URL(fileURLWithPath: $0, isDirectory: true) }
+            ?? (manager.fileExists(atPath: voicesInModel.path) ? voicesInModel : nil)
+            ?? cached?.voices
+        guard let voices else {
+            throw SpeakError("no voices folder: pass --voices-dir DIR, set VOICES_PATH or \(pull)")
+        }
+        return SpeakFiles(weights: weights, tokenizer: tokenizerFile, voices: voices)
+    }
 }
