@@ -55,9 +55,7 @@ extension Bench {
         var json = false
 
         func validate() throws {
-            guard !threadList.isEmpty, threadList.allSatisfy({ $0 > 0 }) else {
-                throw ValidationError("--threads must list positive integers")
-            }
+            try validateThreadList(threadList)
             guard !contextList.isEmpty, contextList.allSatisfy({ $0 > 0 }) else {
                 throw ValidationError("--contexts must list positive integers")
             }
@@ -88,13 +86,7 @@ extension Bench {
                 head: plan.head.rawValue,
                 prefillTokens: prefill, isa: CPUBackend.ISA.detected.description,
                 peakRSSBytes: ProcessMemory.peakResidentBytes(), results: rows)
-            if json {
-                let encoder = JSONEncoder()
-                encoder.outputFormatting = [.sortedKeys]
-                print(String(decoding: try encoder.encode(report), as: UTF8.self))
-            } else {
-                print(report.table(contexts: contextList))
-            }
+            try printBenchReport(report, json: json) { report.table(contexts: contextList) }
         }
 
         private func measureSwift(plan: BenchPlan, source: InMemoryTensors, threads: Int) throws -> BenchRow {

@@ -46,9 +46,7 @@ struct BenchDecoder: AsyncParsableCommand {
     var threadList: [Int] { parseThreadList(threads) }
 
     func validate() throws {
-        guard !threadList.isEmpty, threadList.allSatisfy({ $0 > 0 }) else {
-            throw ValidationError("--threads must list positive integers")
-        }
+        try validateThreadList(threadList)
         guard frames > 0, warmup >= 0 else { throw ValidationError("--frames must be positive, --warmup not negative") }
     }
 
@@ -78,13 +76,7 @@ struct BenchDecoder: AsyncParsableCommand {
         let report = DecoderBenchReport(
             weights: weights.rawValue, frames: frames, isa: CPUBackend.ISA.detected.description,
             peakRSSBytes: ProcessMemory.peakResidentBytes(), results: rows)
-        if json {
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.sortedKeys]
-            print(String(decoding: try encoder.encode(report), as: UTF8.self))
-        } else {
-            print(report.table())
-        }
+        try printBenchReport(report, json: json) { report.table() }
     }
 
     private func measureSwift(config: SpeechTokenizerConfig, source: InMemoryTensors, threads: Int) throws

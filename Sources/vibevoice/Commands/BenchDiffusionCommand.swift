@@ -60,9 +60,7 @@ struct BenchDiffusion: AsyncParsableCommand {
     var threadList: [Int] { parseThreadList(threads) }
 
     func validate() throws {
-        guard !threadList.isEmpty, threadList.allSatisfy({ $0 > 0 }) else {
-            throw ValidationError("--threads must list positive integers")
-        }
+        try validateThreadList(threadList)
         guard steps > 0, steps < 1000, frames > 0 else {
             throw ValidationError("--steps must be in 1...999 and --frames positive")
         }
@@ -83,13 +81,7 @@ struct BenchDiffusion: AsyncParsableCommand {
             shape: shape.rawValue, hidden: config.hiddenSize, headLayers: config.headLayers, ffn: config.ffnSize,
             latent: config.latentSize, steps: steps, cfg: cfg, weights: weights.rawValue,
             isa: CPUBackend.ISA.detected.description, peakRSSBytes: ProcessMemory.peakResidentBytes(), results: rows)
-        if json {
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.sortedKeys]
-            print(String(decoding: try encoder.encode(report), as: UTF8.self))
-        } else {
-            print(report.table())
-        }
+        try printBenchReport(report, json: json) { report.table() }
     }
 
     private func measureSwift(config: DiffusionHeadConfig, source: InMemoryTensors, threads: Int) throws

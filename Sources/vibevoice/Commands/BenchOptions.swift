@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import VVModelFiles
 
 /// Weight storage type a benchmark builds its random weights in (the checkpoints hold bf16).
@@ -18,4 +19,22 @@ enum BenchWeightType: String, ExpressibleByArgument, CaseIterable, Codable {
 /// Parses a comma-separated list of thread counts (`--threads 1,2`).
 func parseThreadList(_ text: String) -> [Int] {
     text.split(separator: ",").compactMap { Int($0.trimmingCharacters(in: .whitespaces)) }
+}
+
+/// Throws unless `--threads` lists only positive counts.
+func validateThreadList(_ list: [Int]) throws {
+    guard !list.isEmpty, list.allSatisfy({ $0 > 0 }) else {
+        throw ValidationError("--threads must list positive integers")
+    }
+}
+
+/// Prints a benchmark's figures: one JSON object with sorted keys for `--json`, else its readable table.
+func printBenchReport<Report: Encodable>(_ report: Report, json: Bool, table: () -> String) throws {
+    if json {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        print(String(decoding: try encoder.encode(report), as: UTF8.self))
+    } else {
+        print(table())
+    }
 }

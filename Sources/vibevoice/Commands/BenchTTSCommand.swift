@@ -62,9 +62,7 @@ struct BenchTTS: AsyncParsableCommand {
     var threadList: [Int] { parseThreadList(threads) }
 
     func validate() throws {
-        guard !threadList.isEmpty, threadList.allSatisfy({ $0 > 0 }) else {
-            throw ValidationError("--threads must list positive integers")
-        }
+        try validateThreadList(threadList)
         guard frames > 0, runs > 0, textTokens > 0, steps > 0, referenceRuns > 0 else {
             throw ValidationError("--frames, --runs, --text-tokens, --steps and --reference-runs must be positive")
         }
@@ -101,13 +99,7 @@ struct BenchTTS: AsyncParsableCommand {
             kvCache: kvCache.rawValue, frames: frames, textTokens: textTokens, steps: steps, cfgScale: cfgScale,
             promptPositions: [preset.lm.length, preset.ttsLM.length], isa: CPUBackend.ISA.detected.description,
             prepareSeconds: prepared, swiftPeakRSSBytes: swiftPeak, results: rows)
-        if json {
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.sortedKeys]
-            print(String(decoding: try encoder.encode(report), as: UTF8.self))
-        } else {
-            print(report.table())
-        }
+        try printBenchReport(report, json: json) { report.table() }
     }
 
     /// The published VibeVoice-Realtime-0.5B config's shapes (spec-tts.md §1.1): Qwen2.5-0.5B geometry with 4 base
