@@ -40,6 +40,8 @@ public struct RealtimeSession {
     private var negative: Tensor
     private var ttsCount: Int
     private var window = 0
+    /// The latent of the frame last returned, whose feedback step runs at the start of the next call.
+    private var pendingLatent: Tensor?
     private var frameInWindow = RealtimeModel.speechWindow
     private let textType: Tensor
     private let speechType: Tensor
@@ -115,8 +117,17 @@ public struct RealtimeSession {
     public var isFinished: Bool { stopReason != nil }
 
     /// Produces the next frame, or nil once generation has stopped (see `stopReason`).
+    ///
+    /// A frame is returned as soon as it is decoded; the reference's step after it (connector feedback, the TTS
+    /// pair, EOS) runs at the start of the next call, so audio leaves one TTS-pair step earlier with the same
+    /// results. Consequently `stopReason` is set by the call that returns nil.
     public mutating func nextFrame() throws -> RealtimeFrame? {
         guard stopReason == nil else { return nil }
+        if let z = pendingLatent {
+            pendingLatent = nil
+            try feedBack(z)
+            if stopReason != nil { return nil }
+        }
         if frameInWindow == RealtimeModel.speechWindow {
             try startWindow()
             if stopReason != nil { return nil }
@@ -146,13 +157,20 @@ public struct RealtimeSession {
         let frame = RealtimeFrame(index: framesProduced, latent: latentValues, audio: audio)
         framesProduced += 1
         frameInWindow += 1
-        clock = Stopwatch()
+        pendingLatent = z
+        return frame
+    }
+
+    /// The reference's step after a frame: the scaled latent through the connector (+ speech type) into both TTS
+    /// branches as one batch of two, then EOS on the positive state; or the length cap first.
+    private mutating func feedBack(_ z: Tensor) throws {
+        var clock = Stopwatch()
         let embedding = try ctx.add(model.acousticConnector.forward(z, ctx), speechType.reshaped([model.hiddenSize]))
         timings.connector += clock.seconds
         ttsCount += 1
         if ttsCount > maxLength {
             stopReason = .lengthCap
-            return frame
+            return
         }
         clock = Stopwatch()
         try ensureTTSCapacity((ttsCache.lengths.max() ?? 0) + 1)
@@ -165,7 +183,6 @@ public struct RealtimeSession {
         let end = try model.eosClassifier.isEnd(positive, ctx)[0]
         timings.eos += clock.seconds
         if end && !options.ignoresEndOfSpeech { stopReason = .endOfSpeech }
-        return frame
     }
 
     private enum InitialNoise { case tensor(Tensor), generated }

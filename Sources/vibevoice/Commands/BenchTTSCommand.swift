@@ -139,16 +139,23 @@ struct BenchTTS: AsyncParsableCommand {
                 model: model, preset: preset, textIDs: ids, options: options,
                 noise: .generator(GaussianNoise(seed: UInt64.random(in: 0...UInt64.max, using: &generator))),
                 context: ctx)
+            let setUp = clock.seconds
             var firstAudio: Double?
+            var firstSplit: TTSFirstAudioSplit?
             while session.framesProduced < frames, try session.nextFrame() != nil {
-                if firstAudio == nil { firstAudio = clock.seconds }
+                guard firstAudio == nil else { continue }
+                let elapsed = clock.seconds, t = session.timings
+                firstAudio = elapsed
+                firstSplit = TTSFirstAudioSplit(
+                    setUp: setUp * 1000, textWindow: t.textWindows * 1000, diffusion: t.diffusion * 1000,
+                    decoder: t.decoder * 1000, other: (elapsed - setUp - t.total) * 1000)
             }
             let wall = clock.seconds
             let n = Double(session.framesProduced)
             let t = session.timings
             measured.append(
                 TTSBenchRun(
-                    wallS: wall, ttfaS: firstAudio, frames: session.framesProduced,
+                    wallS: wall, ttfaS: firstAudio, firstAudio: firstSplit, frames: session.framesProduced,
                     split: TTSFrameSplit(
                         textWindows: t.textWindows / n * 1000, ttsPair: t.ttsPair / n * 1000,
                         diffusion: t.diffusion / n * 1000, decoder: t.decoder / n * 1000,

@@ -21,12 +21,32 @@ struct TTSFrameSplit: Codable {
     }
 }
 
+/// Milliseconds from the request's start to its first audio, by part (Swift only).
+struct TTSFirstAudioSplit: Codable {
+    /// Session set-up: the prompt caches seeded from the preset.
+    var setUp: Double
+    /// The first text window through both stacks.
+    var textWindow: Double
+    /// The first frame's diffusion loop.
+    var diffusion: Double
+    /// The first frame's decode.
+    var decoder: Double
+    /// The rest (connector, EOS and the TTS pair of the first frame run before it is returned).
+    var other: Double
+
+    enum CodingKeys: String, CodingKey {
+        case setUp = "set_up", textWindow = "text_window", diffusion, decoder, other
+    }
+}
+
 /// One utterance.
 struct TTSBenchRun: Codable {
     /// Wall time of the utterance, seconds.
     var wallS: Double
     /// Time to the first decoded audio frame, seconds.
     var ttfaS: Double?
+    /// Where that time went (Swift only).
+    var firstAudio: TTSFirstAudioSplit? = nil
     /// Speech frames produced.
     var frames: Int
     /// Per-frame split.
@@ -38,7 +58,7 @@ struct TTSBenchRun: Codable {
     var timesRealtime: Double { Double(frames) * 3200 / 24_000 / wallS }
 
     enum CodingKeys: String, CodingKey {
-        case wallS = "wall_s", ttfaS = "ttfa_s", frames, split = "ms_per_frame_split"
+        case wallS = "wall_s", ttfaS = "ttfa_s", firstAudio = "first_audio_ms", frames, split = "ms_per_frame_split"
     }
 }
 
@@ -118,6 +138,14 @@ struct TTSBenchReport: Codable {
             if let peak = row.peakRSSBytes { line += "  peak \(mib(peak))" }
             if let note = row.note { line += "  (\(note))" }
             lines.append(line)
+        }
+        for row in results where row.impl == "swift" {
+            guard let f = row.warm?.firstAudio else { continue }
+            lines.append(
+                String(
+                    format: "swift %d thr first audio (warm): set-up %.1f + text window %.1f + diffusion %.1f + "
+                        + "decoder %.1f + other %.1f ms", row.threads, f.setUp, f.textWindow, f.diffusion, f.decoder,
+                    f.other))
         }
         lines.append(
             "swift: peak RSS \(mib(swiftPeakRSSBytes)) for the whole process (every thread count); model and "
