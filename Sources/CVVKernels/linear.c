@@ -145,6 +145,58 @@ static void linear_scalar(int wtype, const float *x, int64_t m, int64_t k, const
         }                                                                                                            \
     }
 
+/*
+ * Short prefill (3 to 6 input rows, a text window of 5 tokens): like VV_ROW1, every weight row is read once as one
+ * sequential stream, against all M input rows at once (2 accumulators per row: 12 registers at M = 6). Reading the
+ * weights once instead of once per row pair is what matters: these calls are memory-bound.
+ */
+#define VV_ROWM(NAME, LOAD8, M)                                                                                      \
+    VV_AVX2 static void NAME(int wtype, const float *x, int64_t k, const char *w, int64_t es, const float *bias,     \
+                             float *y, int64_t n, int64_t j_begin, int64_t j_end) {                                  \
+        int64_t k16 = k & ~(int64_t)15;                                                                              \
+        for (int64_t j = j_begin; j < j_end; j++) {                                                                  \
+            const char *wr = w + j * k * es;                                                                         \
+            __m256 acc[M][2];                                                                                        \
+            for (int r = 0; r < M; r++) acc[r][0] = acc[r][1] = _mm256_setzero_ps();                                 \
+            for (int64_t c = 0; c < k16; c += 16) {                                                                  \
+                if ((c & 31) == 0) _mm_prefetch(wr + c * es + VV_ROW_PREFETCH, _MM_HINT_T1);                         \
+                __m256 w0 = LOAD8(wr + c * es), w1 = LOAD8(wr + (c + 8) * es);                                       \
+                for (int r = 0; r < M; r++) {                                                                        \
+                    acc[r][0] = _mm256_fmadd_ps(w0, _mm256_loadu_ps(x + r * k + c), acc[r][0]);                      \
+                    acc[r][1] = _mm256_fmadd_ps(w1, _mm256_loadu_ps(x + r * k + c + 8), acc[r][1]);                  \
+                }                                                                                                    \
+            }                                                                                                        \
+            float b = bias ? bias[j] : 0.0f;                                                                         \
+            for (int r = 0; r < M; r++) {                                                                            \
+                float sum = vv_hsum256(_mm256_add_ps(acc[r][0], acc[r][1]));                                         \
+                for (int64_t c = k16; c < k; c++) sum += x[r * k + c] * vv_weight_to_f32(wtype, wr, c);             \
+                y[r * n + j] = sum + b;                                                                              \
+            }                                                                                                        \
+        }                                                                                                            \
+    }
+
+#define VV_ROWM_ALL(M)                                                                                               \
+    VV_ROWM(row##M##_f32, vv_load8_f32, M)                                                                           \
+    VV_ROWM(row##M##_bf16, vv_load8_bf16, M)                                                                         \
+    VV_ROWM(row##M##_f16, vv_load8_f16, M)
+VV_ROWM_ALL(3)
+VV_ROWM_ALL(4)
+VV_ROWM_ALL(5)
+VV_ROWM_ALL(6)
+
+typedef void (*vv_rowm_fn)(int, const float *, int64_t, const char *, int64_t, const float *, float *, int64_t,
+                           int64_t, int64_t);
+
+/* The VV_ROWM kernel for m rows (3...6) and a weight type. */
+static vv_rowm_fn rowm_kernel(int64_t m, int wtype) {
+    static const vv_rowm_fn table[4][3] = {
+        {row3_f32, row3_bf16, row3_f16}, {row4_f32, row4_bf16, row4_f16},
+        {row5_f32, row5_bf16, row5_f16}, {row6_f32, row6_bf16, row6_f16},
+    };
+    int t = wtype == VV_WEIGHT_BF16 ? 1 : wtype == VV_WEIGHT_F16 ? 2 : 0;
+    return table[m - 3][t];
+}
+
 VV_ROW1(row1_f32, vv_load8_f32)
 VV_ROW1(row1_bf16, vv_load8_bf16)
 VV_ROW1(row1_f16, vv_load8_f16)
@@ -353,6 +405,10 @@ VV_AVX2 static void linear_avx2(int wtype, const float *x, int64_t m, int64_t k,
         if (wtype == VV_WEIGHT_BF16) row1_bf16(wtype, x, m, k, (const char *)w, es, bias, y, n, j_begin, j_end);
         else if (wtype == VV_WEIGHT_F16) row1_f16(wtype, x, m, k, (const char *)w, es, bias, y, n, j_begin, j_end);
         else row1_f32(wtype, x, m, k, (const char *)w, es, bias, y, n, j_begin, j_end);
+        return;
+    }
+    if (m <= 6) {
+        rowm_kernel(m, wtype)(wtype, x, k, (const char *)w, es, bias, y, n, j_begin, j_end);
         return;
     }
     int64_t j = j_begin;

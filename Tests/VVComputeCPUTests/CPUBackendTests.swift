@@ -39,11 +39,15 @@ struct CPUBackendTests {
         #expect(throws: ComputeError.self) { try cpu.linear(x, weight: try cpu.zeros([3, 3], dtype: .f32), bias: nil) }
     }
 
-    /// Odd sizes exercise the 4-row blocks, K tails, the 2-row pairing, the prefill scratch path and threading.
+    /// Odd sizes exercise the 1–2 and 3–6 row streams, the 4-row blocks, K tails, the prefill scratch path, the packed
+    /// panels and threading.
     @Test(arguments: isaLevels)
     func linearMatchesDoublePrecisionReference(isa: CPUBackend.ISA) throws {
         let cpu = CPUBackend(threads: 2, isa: isa)
-        for (m, k, n) in [(1, 37, 13), (2, 64, 256), (3, 40, 9), (7, 96, 300), (33, 200, 70), (9, 43, 40), (8, 16, 16)] {
+        for (m, k, n) in [
+            (1, 37, 13), (2, 64, 256), (3, 40, 9), (4, 50, 20), (5, 70, 33), (6, 128, 17), (7, 96, 300),
+            (33, 200, 70), (9, 43, 40), (8, 16, 16),
+        ] {
             let xs = pseudoRandom(m * k, seed: UInt64(m * 1000 + k))
             let ws = pseudoRandom(n * k, seed: UInt64(n))
             let bs = pseudoRandom(n, seed: 7)
