@@ -30,7 +30,7 @@ let package = Package(
         .target(
             name: "VVServer",
             dependencies: [
-                "VVPipelines", "VVAudio", "VVModelFiles", "VVModels", "VVCompute", "VVText",
+                "VVPipelines", "VVAudio", "VVModelFiles", "VVModels", "VVCompute", "VVComputeCPU", "VVText",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "FlyingFox", package: "FlyingFox"),
                 .product(name: "Prometheus", package: "swift-prometheus"),

@@ -46,7 +46,8 @@ public enum ConfigKeys {
     ]
 
     static let deviceKeys: [ConfigKey] = [
-        .string("device.backend", \.device.backend, oneOf: ["auto", "cpu", "cuda"], env: ["DEVICE"], "Compute backend."),
+        .string("device.backend", \.device.backend, oneOf: ["auto", "cpu", "cuda"], env: ["DEVICE"],
+            "Compute backend: auto (a usable GPU, else the CPU with the reason logged and in /health), cpu, or cuda (the start fails without a usable GPU)."),
         .int("device.gpu_id", \.device.gpuID, 0...63, env: ["GPU_ID"], "CUDA device index."),
         .int("device.threads", \.device.threads, 0...1024, env: ["THREADS"], "CPU threads; 0 = all cores."),
     ]

@@ -21,7 +21,7 @@ struct HealthHandlers {
             if case .failed(let why) = slot.state { entry["error"] = why }
             models[slot.id.rawValue] = entry
         }
-        let body: [String: Any] = [
+        var body: [String: Any] = [
             "status": status, "version": Self.version,
             "services": [
                 "stt": registry.slot(.asr).state.word,
@@ -29,6 +29,12 @@ struct HealthHandlers {
             ],
             "models": models,
         ]
+        if let device = context.device {
+            var entry: [String: Any] = ["backend": device.kind]
+            for (key, value) in device.details { entry[key] = value }
+            if let why = device.fallbackReason { entry["gpu_unavailable"] = why }
+            body["device"] = entry
+        }
         return JSONOutput.response(body, status: allReady ? 200 : 503)
     }
 

@@ -14,12 +14,15 @@ public struct ServerContext: Sendable {
     public let logger: Logger
     /// Decodes transcription uploads.
     public let uploadDecoder: any AudioUploadDecoder
+    /// What the engines compute on (reported by `/health`); nil for the test doubles.
+    public let device: ComputeDevice?
 
     /// Creates a context.
     public init(
         configuration: ServerConfiguration, registry: ModelRegistry, metrics: ServerMetrics, logger: Logger,
-        uploadDecoder: any AudioUploadDecoder
+        uploadDecoder: any AudioUploadDecoder, device: ComputeDevice? = nil
     ) {
+        self.device = device
         self.configuration = configuration
         self.registry = registry
         self.metrics = metrics

@@ -78,9 +78,11 @@ struct Serve: AsyncParsableCommand {
         let registry = ModelRegistry(configuration: configuration)
         let uploadDecoder = UploadDecoder(ffmpegPath: configuration.paths.ffmpeg)
         logger.info("audio codecs: \(uploadDecoder.backendSummary)")
+        let device = try testDoubles ? nil : ComputeDevice.select(configuration.device, gpu: nil)
+        if let device { logger.info("\(device.summary)") }
         let context = ServerContext(
             configuration: configuration, registry: registry, metrics: ServerMetrics(), logger: logger,
-            uploadDecoder: uploadDecoder)
+            uploadDecoder: uploadDecoder, device: device)
         let server = FlyingFoxServer(
             requestTimeout: TimeInterval(configuration.server.requestTimeoutSeconds),
             bodyIdleTimeout: .seconds(configuration.server.bodyIdleTimeoutSeconds))
@@ -93,7 +95,8 @@ struct Serve: AsyncParsableCommand {
             testDoubles
             ? TestDoubleProvider(delay: .milliseconds(testDoubleDelayMs))
             : CheckpointProvider(
-                store: store, engines: [.realtime: RealtimeEngine(context: ComputeContext(backend: CPUBackend()))],
+                store: store,
+                engines: device.map { [.realtime: RealtimeEngine(context: ComputeContext(backend: $0.backend))] } ?? [:],
                 allowDownload: configuration.server.downloadModels
             ) { line in
                 logger.info("\(line)")

@@ -12,7 +12,7 @@ struct TestAPI {
 
     init(
         _ configure: (inout ServerConfiguration) -> Void = { _ in }, provider: any PipelineProvider = TestDoubleProvider(),
-        waitForLoad: Bool = true
+        waitForLoad: Bool = true, device: ComputeDevice? = nil
     ) async {
         var config = ServerConfiguration()
         config.models.asr.common.enabled = true
@@ -27,7 +27,7 @@ struct TestAPI {
         logger.logLevel = .critical
         context = ServerContext(
             configuration: config, registry: registry, metrics: ServerMetrics(), logger: logger,
-            uploadDecoder: MockUploadDecoder())
+            uploadDecoder: MockUploadDecoder(), device: device)
         api = APIServer(context: context)
     }
 
