@@ -18,7 +18,7 @@ let package = Package(
         .package(url: "https://github.com/x-sheep/swift-property-based", from: "2.0.1"),
     ],
     targets: [
-        .target(name: "VVAudio"),
+        .target(name: "VVAudio", dependencies: ["VVPlatform"]),
         .target(name: "VVText"),
         .target(name: "VVPlatform"),
         .target(name: "VVModelFiles", dependencies: ["VVPlatform"]),
