@@ -25,6 +25,8 @@ let package = Package(
         .target(name: "VVCompute", dependencies: ["VVPlatform"]),
         .target(name: "CVVKernels"),
         .target(name: "VVComputeCPU", dependencies: ["VVCompute", "CVVKernels"]),
+        .target(
+            name: "VVComputeCUDA", dependencies: ["VVCompute", "VVModelFiles", "VVPlatform"], exclude: ["Kernels"]),
         .target(name: "VVModels", dependencies: ["VVCompute", "VVModelFiles", "VVPlatform"]),
         .target(name: "VVPipelines", dependencies: ["VVAudio", "VVText", "VVModelFiles", "VVModels"]),
         .target(
@@ -51,6 +53,8 @@ let package = Package(
             name: "VVModelFilesTests", dependencies: ["VVModelFiles", "VVPlatform"], exclude: ["Fixtures"],
             resources: [.copy("Torch/Fixtures")]),
         .testTarget(name: "VVComputeTests", dependencies: ["VVCompute"]),
+        .testTarget(
+            name: "VVComputeCUDATests", dependencies: ["VVComputeCUDA", "VVComputeCPU", "VVCompute", "VVPlatform"]),
         .testTarget(
             name: "VVComputeCPUTests", dependencies: ["VVComputeCPU", "VVCompute", "CVVKernels", "VVModelFiles"],
             exclude: ["Fixtures"]),
