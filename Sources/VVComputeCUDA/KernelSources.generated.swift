@@ -379,7 +379,8 @@ extern "C" __global__ void vv_axpy_f32(float a, const float *x, float *y, long l
 }
 
 /* y[r, i] = cos(t[r] * f_i), y[r, half + i] = sin(t[r] * f_i), f_i = exp(negLogMaxPeriod * i / half) in f32;
- * an odd dim leaves the last column 0. negLogMaxPeriod = (float)(-log(maxPeriod)) computed on the host in double. */
+ * an odd dim leaves the last column 0. negLogMaxPeriod = (float)(-log(maxPeriod)) computed on the host in double;
+ * exp, cos and sin are evaluated in double and rounded once (see rope.cu). */
 extern "C" __global__ void vv_timestep_embedding_f32(const float *t, float *y, int rows, int dim,
                                                      float negLogMaxPeriod) {
     int half = dim / 2;
@@ -391,9 +392,9 @@ extern "C" __global__ void vv_timestep_embedding_f32(const float *t, float *y, i
             continue;
         }
         int k = c < half ? c : c - half;
-        float freq = expf(negLogMaxPeriod * (float)k / (float)half);
+        float freq = (float)exp((double)(negLogMaxPeriod * (float)k / (float)half));
         float arg = t[r] * freq;
-        y[i] = c < half ? cosf(arg) : sinf(arg);
+        y[i] = c < half ? (float)cos((double)arg) : (float)sin((double)arg);
     }
 }
 
@@ -574,7 +575,9 @@ extern "C" __global__ void vv_rms_norm_f32(const float *x, const float *w, float
 """#,
         "rope.cu": #"""
 /* rope: rotary position embedding, HF "default" type, rotate-half convention, x and y [rows, heads * headDim],
- * positions i32 [rows]. inv_freq = 1 / theta^(2i / headDim) in f32, as transformers computes it.
+ * positions i32 [rows]. inv_freq = 1 / theta^(2i / headDim) in f32, as transformers computes it; the power and the
+ * sine/cosine are evaluated in double and rounded once, so they agree with a correctly rounded libm (the CPU
+ * backend's powf/sinf/cosf) to the last bit in nearly all cases even at positions in the thousands.
  * Launch: any grid, grid-stride over rows * heads * headDim / 2. */
 
 extern "C" __global__ void vv_rope_f32(const float *x, const int *positions, float *y, int rows, int heads,
@@ -584,11 +587,9 @@ extern "C" __global__ void vv_rope_f32(const float *x, const int *positions, flo
         long long rh = i / half;
         int k = (int)(i % half);
         long long r = rh / heads;
-        float invFreq = 1.0f / powf(theta, (float)(2 * k) / (float)headDim);
-        float angle = (float)positions[r] * invFreq;
-        float s, c;
-        s = sinf(angle);
-        c = cosf(angle);
+        float power = (float)pow((double)theta, (double)((float)(2 * k) / (float)headDim));
+        float angle = (float)positions[r] * (1.0f / power);
+        float s = (float)sin((double)angle), c = (float)cos((double)angle);
         const float *xh = x + rh * headDim;
         float *yh = y + rh * headDim;
         float a = xh[k], b = xh[k + half];

@@ -54,7 +54,8 @@ extern "C" __global__ void vv_axpy_f32(float a, const float *x, float *y, long l
 }
 
 /* y[r, i] = cos(t[r] * f_i), y[r, half + i] = sin(t[r] * f_i), f_i = exp(negLogMaxPeriod * i / half) in f32;
- * an odd dim leaves the last column 0. negLogMaxPeriod = (float)(-log(maxPeriod)) computed on the host in double. */
+ * an odd dim leaves the last column 0. negLogMaxPeriod = (float)(-log(maxPeriod)) computed on the host in double;
+ * exp, cos and sin are evaluated in double and rounded once (see rope.cu). */
 extern "C" __global__ void vv_timestep_embedding_f32(const float *t, float *y, int rows, int dim,
                                                      float negLogMaxPeriod) {
     int half = dim / 2;
@@ -66,8 +67,8 @@ extern "C" __global__ void vv_timestep_embedding_f32(const float *t, float *y, i
             continue;
         }
         int k = c < half ? c : c - half;
-        float freq = expf(negLogMaxPeriod * (float)k / (float)half);
+        float freq = (float)exp((double)(negLogMaxPeriod * (float)k / (float)half));
         float arg = t[r] * freq;
-        y[i] = c < half ? cosf(arg) : sinf(arg);
+        y[i] = c < half ? (float)cos((double)arg) : (float)sin((double)arg);
     }
 }
