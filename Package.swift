@@ -42,7 +42,7 @@ let package = Package(
             name: "vibevoice",
             dependencies: [
                 "VVServer", "VVPipelines", "VVAudio", "VVText", "VVModelFiles", "VVModels", "VVComputeCPU", "VVCompute",
-                "VVPlatform",
+                "VVComputeCUDA", "VVPlatform",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]

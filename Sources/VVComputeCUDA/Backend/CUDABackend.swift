@@ -25,6 +25,8 @@ public final class CUDABackend: ComputeBackend, @unchecked Sendable {
     let stream: OpaquePointer?
     let pool: CUDAMemoryPool
     let modules: CUDAModules
+    /// The NVRTC compiler and its disk cache (its `statistics` count cache hits and compilations).
+    public let kernelCompiler: KernelCompiler
     private let context: OpaquePointer?
     private let deviceHandle: Int32
 
@@ -68,8 +70,8 @@ public final class CUDABackend: ComputeBackend, @unchecked Sendable {
                 _ = api.ctxSetCurrent(context)
                 _ = api.memFree(address)
             })
-        modules = CUDAModules(
-            driver: driver, compiler: KernelCompiler(nvrtc: selection.nvrtc, cache: cache), target: selection.target)
+        kernelCompiler = KernelCompiler(nvrtc: selection.nvrtc, cache: cache)
+        modules = CUDAModules(driver: driver, compiler: kernelCompiler, target: selection.target)
     }
 
     deinit {
