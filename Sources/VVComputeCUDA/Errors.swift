@@ -52,6 +52,8 @@ public enum CUDAError: Error, CustomStringConvertible, Equatable, Sendable {
     case missingEntryPoint(kernel: String, entry: String)
     /// The on-disk kernel cache could not be read or written.
     case cache(path: String, reason: String)
+    /// The embedded PTX of a family does not match its source in this build.
+    case staleEmbeddedPTX(kernel: String)
 
     /// One line describing the failure (a compilation log is reduced to its first error line).
     public var description: String {
@@ -63,6 +65,8 @@ public enum CUDAError: Error, CustomStringConvertible, Equatable, Sendable {
                 + (log.split(separator: "\n").first { $0.contains("error") }.map(String.init) ?? "see log")
         case .missingEntryPoint(let kernel, let entry): "kernel '\(kernel)' has no entry point \(entry)"
         case .cache(let path, let reason): "kernel cache \(path): \(reason)"
+        case .staleEmbeddedPTX(let kernel):
+            "the embedded PTX of \(kernel) was built from another source: run scripts/embed_cuda_ptx.py"
         }
     }
 }

@@ -2,7 +2,8 @@ import Foundation
 import VVCompute
 
 /// The CUDA implementation of `ComputeBackend`: device memory from a size-class pool, one non-blocking stream, and
-/// the CUDA C kernels of `Kernels/` compiled by NVRTC for the device on first use (cached on disk).
+/// the CUDA C kernels of `Kernels/` compiled by NVRTC for the device on first use (cached on disk), or taken from the
+/// embedded PTX when the machine has no NVRTC.
 ///
 /// **Not yet run on a GPU.** It was written and compiled on a machine without one: its kernels are checked to
 /// compile with NVRTC 12 and 13 for every architecture from the oldest to the newest, and its host logic (argument
@@ -17,16 +18,17 @@ public final class CUDABackend: ComputeBackend, @unchecked Sendable {
     public let name: String
     /// The device in use.
     public let device: CUDADeviceInfo
-    /// The NVRTC building the kernels (`12.9 (libnvrtc.so.12)`).
-    public let nvrtcDescription: String
+    /// Where the kernels come from (`NVRTC 12.9 (libnvrtc.so.12)`, or the embedded PTX when there is no NVRTC).
+    public let compilerDescription: String
     /// What the kernels are compiled to.
     public let target: KernelTarget
     let driver: CUDADriver
     let stream: OpaquePointer?
     let pool: CUDAMemoryPool
     let modules: CUDAModules
-    /// The NVRTC compiler and its disk cache (its `statistics` count cache hits and compilations).
-    public let kernelCompiler: KernelCompiler
+    /// The NVRTC compiler and its disk cache (its `statistics` count cache hits and compilations); nil when the
+    /// kernels come from the embedded PTX.
+    public let kernelCompiler: KernelCompiler?
     private let context: OpaquePointer?
     private let deviceHandle: Int32
 
@@ -46,7 +48,7 @@ public final class CUDABackend: ComputeBackend, @unchecked Sendable {
         driver = selection.driver
         device = selection.device
         target = selection.target
-        nvrtcDescription = "\(selection.nvrtc.versionText) (\(selection.nvrtc.path))"
+        compilerDescription = selection.compiler
         name = "cuda:\(selection.device.ordinal)"
         let api = driver.api
         var handle: Int32 = 0
@@ -70,7 +72,7 @@ public final class CUDABackend: ComputeBackend, @unchecked Sendable {
                 _ = api.ctxSetCurrent(context)
                 _ = api.memFree(address)
             })
-        kernelCompiler = KernelCompiler(nvrtc: selection.nvrtc, cache: cache)
+        kernelCompiler = selection.nvrtc.map { KernelCompiler(nvrtc: $0, cache: cache) }
         modules = CUDAModules(driver: driver, compiler: kernelCompiler, target: selection.target)
     }
 

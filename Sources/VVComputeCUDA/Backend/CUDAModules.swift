@@ -2,17 +2,18 @@ import Foundation
 
 /// The compiled kernel families of one device, loaded into its context on first use, with their functions.
 ///
-/// A module image from the disk cache that the driver rejects (written by another NVRTC, truncated) is deleted,
-/// recompiled and loaded once more. Thread-safe.
+/// Images come from the `KernelCompiler` (NVRTC plus the disk cache) or, without one, from `EmbeddedPTX`. A module
+/// image from the disk cache that the driver rejects (written by another NVRTC, truncated) is deleted, recompiled
+/// and loaded once more. Thread-safe.
 final class CUDAModules: @unchecked Sendable {
     private let driver: CUDADriver
-    private let compiler: KernelCompiler
+    private let compiler: KernelCompiler?
     private let target: KernelTarget
     private let lock = NSLock()
     private var functions: [String: OpaquePointer] = [:]
     private var loaded: Set<CUDAKernelFamily> = []
 
-    init(driver: CUDADriver, compiler: KernelCompiler, target: KernelTarget) {
+    init(driver: CUDADriver, compiler: KernelCompiler?, target: KernelTarget) {
         self.driver = driver
         self.compiler = compiler
         self.target = target
@@ -35,13 +36,18 @@ final class CUDAModules: @unchecked Sendable {
     }
 
     private func load(_ family: CUDAKernelFamily) throws {
-        var compiled = try compiler.compile(family, target: target)
         var module: OpaquePointer?
-        var code = loadModule(compiled.image, &module)
-        if code != 0, compiled.fromCache {
-            compiler.cache?.remove(family: family, target: target, key: compiled.cacheKey)
-            compiled = try compiler.compile(family, target: target)
+        var code: Int32
+        if let compiler {
+            var compiled = try compiler.compile(family, target: target)
             code = loadModule(compiled.image, &module)
+            if code != 0, compiled.fromCache {
+                compiler.cache?.remove(family: family, target: target, key: compiled.cacheKey)
+                compiled = try compiler.compile(family, target: target)
+                code = loadModule(compiled.image, &module)
+            }
+        } else {
+            code = loadModule(try EmbeddedPTX.image(family), &module)
         }
         try driver.check(code, "cuModuleLoadData(\(family.fileName), \(target))")
         for entry in family.entryPoints {

@@ -4,7 +4,9 @@ import Foundation
 /// capability and the driver version, and finds an NVRTC that can build kernels for it.
 ///
 /// NVRTC candidates whose major version is newer than the driver's CUDA major are skipped (their output would not
-/// load), as are those that do not know the device's architecture and cannot target an older one for JIT.
+/// load), as are those that do not know the device's architecture and cannot target an older one for JIT. With no
+/// usable NVRTC, the kernels come from the embedded PTX (`EmbeddedPTX`) when the driver is new enough to load it, so
+/// a machine with only the NVIDIA driver can run the backend.
 public enum CUDAProbe {
     /// The oldest compute capability accepted (Maxwell; NVRTC 12 still targets it).
     public static let minimumComputeCapability = (major: 5, minor: 0)
@@ -17,10 +19,12 @@ public enum CUDAProbe {
         public let driver: CUDADriver
         /// The chosen device.
         public let device: CUDADeviceInfo
-        /// The chosen compiler.
-        public let nvrtc: NVRTC
+        /// The chosen compiler, or nil when the kernels come from the embedded PTX.
+        public let nvrtc: NVRTC?
         /// What kernels are compiled to for this device.
         public let target: KernelTarget
+        /// Where kernels come from, in one line (`NVRTC 12.9 (libnvrtc.so.12)` or the embedded-PTX note).
+        public let compiler: String
     }
 
     /// Probes without throwing: `.available` or `.unavailable` with a one-line reason.
@@ -30,9 +34,7 @@ public enum CUDAProbe {
     ) -> CUDAAvailability {
         do {
             let selection = try select(gpuID: gpuID, libraries: libraries)
-            return .available(
-                device: selection.device, nvrtc: "\(selection.nvrtc.versionText) (\(selection.nvrtc.path))",
-                target: selection.target)
+            return .available(device: selection.device, compiler: selection.compiler, target: selection.target)
         } catch {
             return .unavailable(reason: "\(error)")
         }
@@ -57,14 +59,27 @@ public enum CUDAProbe {
                 device: "cuda:\(gpuID) \(device.name)", major: device.computeCapabilityMajor,
                 minor: device.computeCapabilityMinor, minimumMajor: minimum.major, minimumMinor: minimum.minor)
         }
-        let nvrtc = try NVRTC.loadFirst(candidates: libraries.nvrtc) { candidate in
-            nvrtcRejection(candidate.major, candidate.supportedArchitectures, driverVersion: driver.version,
-                           deviceArchitecture: device.architecture)
+        let nvrtc: NVRTC
+        do {
+            nvrtc = try NVRTC.loadFirst(candidates: libraries.nvrtc) { candidate in
+                nvrtcRejection(
+                    candidate.major, candidate.supportedArchitectures, driverVersion: driver.version,
+                    deviceArchitecture: device.architecture)
+            }
+        } catch {
+            if let reason = EmbeddedPTX.rejection(driverVersion: driver.version, deviceArchitecture: device.architecture) {
+                throw CUDALoadError.noUsableNVRTC(reason: "\(error), and \(reason)")
+            }
+            return Selection(
+                driver: driver, device: device, nvrtc: nil, target: EmbeddedPTX.target,
+                compiler: "embedded PTX (\(EmbeddedPTX.summary)), JIT-compiled by the driver; no NVRTC: \(error)")
         }
         guard let target = nvrtc.target(forDevice: device.architecture) else {
             throw CUDALoadError.noUsableNVRTC(reason: "NVRTC \(nvrtc.versionText) cannot target sm_\(device.architecture)")
         }
-        return Selection(driver: driver, device: device, nvrtc: nvrtc, target: target)
+        return Selection(
+            driver: driver, device: device, nvrtc: nvrtc, target: target,
+            compiler: "NVRTC \(nvrtc.versionText) (\(nvrtc.path))")
     }
 
     /// Why an NVRTC of `major` supporting `architectures` cannot serve this driver and device, or nil if it can.
