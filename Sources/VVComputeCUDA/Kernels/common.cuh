@@ -22,7 +22,9 @@ __device__ __forceinline__ unsigned short vv_f32_to_bf16(float f) {
     return (unsigned short)(u >> 16);
 }
 
-/* f16 <-> f32 with the PTX conversion instructions (exact widening; narrowing rounds to nearest even). */
+/* f16 <-> f32 with the PTX conversion instructions (exact widening; narrowing rounds to nearest even). The host
+ * emulation used to test the kernels on a CPU (Tests/VVComputeCUDATests/Emulation) supplies its own versions. */
+#ifndef VV_HOST_EMULATION
 __device__ __forceinline__ float vv_f16_to_f32(unsigned short h) {
     float f;
     asm("cvt.f32.f16 %0, %1;" : "=f"(f) : "h"(h));
@@ -34,6 +36,7 @@ __device__ __forceinline__ unsigned short vv_f32_to_f16(float f) {
     asm("cvt.rn.f16.f32 %0, %1;" : "=h"(h) : "f"(f));
     return h;
 }
+#endif
 
 /* Element i of a weight array of dtype code DT (resolved at compile time in the templates below). */
 template <int DT> __device__ __forceinline__ float vv_load(const void *p, long long i) {
