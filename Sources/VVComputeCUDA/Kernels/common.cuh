@@ -51,6 +51,8 @@ template <int DT> __device__ __forceinline__ void vv_store(void *p, long long i,
     else ((unsigned short *)p)[i] = vv_f32_to_f16(v);
 }
 
+/* Butterfly reductions over a warp (every lane gets the result). The host emulation supplies its own. */
+#ifndef VV_HOST_EMULATION
 __device__ __forceinline__ float vv_warp_sum(float v) {
     for (int o = 16; o > 0; o >>= 1) v += __shfl_xor_sync(0xffffffffu, v, o);
     return v;
@@ -60,6 +62,7 @@ __device__ __forceinline__ float vv_warp_max(float v) {
     for (int o = 16; o > 0; o >>= 1) v = fmaxf(v, __shfl_xor_sync(0xffffffffu, v, o));
     return v;
 }
+#endif
 
 /* Sum over a block of up to 1024 threads (blockDim.x a multiple of 32); every thread gets the total. */
 __device__ __forceinline__ float vv_block_sum(float v) {

@@ -1,15 +1,19 @@
 /* A tiny CUDA execution model on the host, enough to run the kernels of Sources/VVComputeCUDA/Kernels on a CPU:
- * blocks run one after another, the threads of a block run as real threads, __syncthreads is a block barrier and
- * __shfl_xor_sync exchanges values through a per-warp buffer between two warp barriers. __shared__ variables become
- * function statics, which is one copy per block because blocks never overlap. It checks indexing, reductions and
- * synchronisation logic; it says nothing about GPU memory models, timing or PTX code generation. */
+ * blocks run one after another; the threads of a block are fibers (ucontext) on the calling OS thread, switched
+ * only at barriers; __syncthreads is a block barrier and warp reductions/shuffles exchange values through a per-warp
+ * buffer between two warp barriers. __shared__ variables become function statics (one copy per block, as blocks
+ * never overlap). A barrier that can never complete (divergent __syncthreads) aborts with a message. It checks
+ * indexing, reductions and synchronisation logic; it says nothing about GPU memory models, timing or code
+ * generation. Linux/glibc only (a developer and CI tool). */
 #pragma once
-#include <barrier>
+#include <ucontext.h>
+
 #include <cmath>
 #include <cstdint>
+#include <cstdio>
+#include <cstdlib>
 #include <cstring>
-#include <memory>
-#include <thread>
+#include <functional>
 #include <vector>
 
 #define VV_HOST_EMULATION 1
@@ -25,21 +29,71 @@ inline thread_local vv_dim3 threadIdx, blockIdx;
 inline vv_dim3 blockDim, gridDim;
 
 namespace vv_emulation {
-inline std::unique_ptr<std::barrier<>> block_barrier;
-inline std::vector<std::unique_ptr<std::barrier<>>> warp_barriers;
+struct Barrier {
+    unsigned participants = 0, count = 0, generation = 0;
+};
+struct Fiber {
+    ucontext_t context;
+    std::vector<char> stack;
+    bool done = false;
+    Barrier *waiting = nullptr;
+    unsigned generation = 0;
+};
+inline ucontext_t scheduler;
+inline std::vector<Fiber> fibers;
+inline Fiber *current = nullptr;
+inline Barrier block_barrier;
+inline std::vector<Barrier> warp_barriers;
 inline std::vector<float> exchange;
+inline std::function<void()> body;
+
+/* Arrives at `barrier`; the last arrival continues, the others yield until the barrier's generation moves on. */
+inline void arrive(Barrier &barrier) {
+    if (++barrier.count == barrier.participants) {
+        barrier.count = 0;
+        barrier.generation++;
+        return;
+    }
+    current->waiting = &barrier;
+    current->generation = barrier.generation;
+    swapcontext(&current->context, &scheduler);
+}
+
+inline void entry() {
+    body();
+    current->done = true;
+}
 }  // namespace vv_emulation
 
-inline void __syncthreads() { vv_emulation::block_barrier->arrive_and_wait(); }
+inline void __syncthreads() { vv_emulation::arrive(vv_emulation::block_barrier); }
 
 inline float __shfl_xor_sync(unsigned, float v, int offset) {
     unsigned warp = threadIdx.x / 32, lane = threadIdx.x % 32;
     vv_emulation::exchange[threadIdx.x] = v;
-    vv_emulation::warp_barriers[warp]->arrive_and_wait();
+    vv_emulation::arrive(vv_emulation::warp_barriers[warp]);
     float other = vv_emulation::exchange[warp * 32 + (lane ^ (unsigned)offset)];
-    vv_emulation::warp_barriers[warp]->arrive_and_wait();
+    vv_emulation::arrive(vv_emulation::warp_barriers[warp]);
     return other;
 }
+
+/* The butterfly of vv_warp_sum/vv_warp_max in one exchange (two warp barriers instead of ten): every lane combines
+ * the 32 values in the butterfly's order, so the result is the lane-0 result of the GPU's five shuffle rounds. */
+inline float vv_warp_reduce(float v, bool maximum) {
+    unsigned warp = threadIdx.x / 32, lane = threadIdx.x % 32;
+    vv_emulation::exchange[threadIdx.x] = v;
+    vv_emulation::arrive(vv_emulation::warp_barriers[warp]);
+    float values[32];
+    for (int l = 0; l < 32; l++) values[l] = vv_emulation::exchange[warp * 32 + l];
+    vv_emulation::arrive(vv_emulation::warp_barriers[warp]);
+    for (int width = 16; width > 0; width >>= 1)
+        for (int l = 0; l < width; l++)
+            values[l] = maximum ? std::fmax(values[l], values[l + width]) : values[l] + values[l + width];
+    (void)lane;
+    return values[0];
+}
+
+inline float vv_warp_sum(float v) { return vv_warp_reduce(v, false); }
+inline float vv_warp_max(float v) { return vv_warp_reduce(v, true); }
 
 inline float __int_as_float(int i) {
     float f;
@@ -82,21 +136,44 @@ inline unsigned short vv_f32_to_f16(float f) {
 /* Runs `kernel(args...)` as a grid of `grid` blocks of `block` threads (block a multiple of 32). */
 template <typename Kernel, typename... Args>
 void vv_launch(Kernel kernel, unsigned grid, unsigned block, Args... args) {
+    using namespace vv_emulation;
     blockDim.x = block;
     gridDim.x = grid;
+    if (fibers.size() < block) fibers.resize(block);
+    block_barrier = Barrier{block};
+    warp_barriers.assign((block + 31) / 32, Barrier{32});
+    exchange.assign(block, 0.0f);
+    body = [&] { kernel(args...); };
     for (unsigned b = 0; b < grid; b++) {
-        vv_emulation::block_barrier = std::make_unique<std::barrier<>>(block);
-        vv_emulation::warp_barriers.clear();
-        for (unsigned w = 0; w < (block + 31) / 32; w++)
-            vv_emulation::warp_barriers.push_back(std::make_unique<std::barrier<>>(32));
-        vv_emulation::exchange.assign(block, 0.0f);
-        std::vector<std::thread> threads;
-        for (unsigned t = 0; t < block; t++)
-            threads.emplace_back([=] {
+        blockIdx.x = b;
+        for (unsigned t = 0; t < block; t++) {
+            Fiber &fiber = fibers[t];
+            if (fiber.stack.empty()) fiber.stack.resize(1 << 16);
+            fiber.done = false;
+            fiber.waiting = nullptr;
+            getcontext(&fiber.context);
+            fiber.context.uc_stack.ss_sp = fiber.stack.data();
+            fiber.context.uc_stack.ss_size = fiber.stack.size();
+            fiber.context.uc_link = &scheduler;
+            makecontext(&fiber.context, entry, 0);
+        }
+        unsigned alive = block;
+        while (alive > 0) {
+            bool progressed = false;
+            for (unsigned t = 0; t < block; t++) {
+                Fiber &fiber = fibers[t];
+                if (fiber.done || (fiber.waiting && fiber.waiting->generation == fiber.generation)) continue;
+                fiber.waiting = nullptr;
+                current = &fiber;
                 threadIdx.x = t;
-                blockIdx.x = b;
-                kernel(args...);
-            });
-        for (auto &thread : threads) thread.join();
+                swapcontext(&scheduler, &fiber.context);
+                progressed = true;
+                if (fiber.done) alive--;
+            }
+            if (!progressed) {
+                std::fprintf(stderr, "emulation deadlock: block %u has threads waiting at a barrier that cannot complete\n", b);
+                std::abort();
+            }
+        }
     }
 }
