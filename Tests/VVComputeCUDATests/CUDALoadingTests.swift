@@ -81,15 +81,21 @@ struct CUDALoadingTests {
         ] {
             #expect(symbols.requested.contains(versioned), "\(versioned) not resolved")
         }
-        for legacy in ["cuMemAlloc", "cuMemFree", "cuMemGetInfo", "cuDeviceTotalMem", "cuMemcpyHtoD", "cuStreamDestroy"] {
+        for legacy in [
+            "cuMemAlloc", "cuMemFree", "cuMemGetInfo", "cuDeviceTotalMem", "cuMemcpyHtoD", "cuStreamDestroy",
+        ] {
             #expect(!symbols.requested.contains(legacy), "legacy 32-bit ABI name \(legacy) resolved")
         }
         #expect(symbols.requested == CUDADriverAPI.symbolNames)
     }
 
     @Test func driverTableNamesTheFirstMissingVersionedSymbol() {
-        let symbols = RecordingSymbols(exporting: CUDADriverAPI.symbolNames.filter { $0 != "cuMemAlloc_v2" } + ["cuMemAlloc"])
-        #expect(throws: CUDALoadError.symbolMissing(library: "CUDA driver", path: "fake-library.so", symbol: "cuMemAlloc_v2")) {
+        let symbols = RecordingSymbols(
+            exporting: CUDADriverAPI.symbolNames.filter { $0 != "cuMemAlloc_v2" } + ["cuMemAlloc"])
+        #expect(
+            throws: CUDALoadError.symbolMissing(
+                library: "CUDA driver", path: "fake-library.so", symbol: "cuMemAlloc_v2")
+        ) {
             try CUDADriverAPI(symbols)
         }
     }
@@ -101,7 +107,9 @@ struct CUDALoadingTests {
         #expect(symbols.requested.contains("cublasSetStream_v2"))
         #expect(!symbols.requested.contains("cublasCreate"))
         let old = RecordingSymbols(exporting: ["cublasCreate", "cublasDestroy"])
-        #expect(throws: CUDALoadError.symbolMissing(library: "cuBLAS", path: "fake-library.so", symbol: "cublasCreate_v2")) {
+        #expect(
+            throws: CUDALoadError.symbolMissing(library: "cuBLAS", path: "fake-library.so", symbol: "cublasCreate_v2")
+        ) {
             try CUBLASAPI(old)
         }
     }
@@ -138,11 +146,18 @@ struct CUDALoadingTests {
             (.noDevice, "the NVIDIA driver reports no CUDA device"),
             (.deviceOutOfRange(requested: 2, count: 1), "device.gpu_id 2 is out of range: 1 CUDA device(s) found"),
             (
-                .computeCapabilityTooOld(device: "cuda:0 Tesla K80", major: 3, minor: 7, minimumMajor: 5, minimumMinor: 0),
+                .computeCapabilityTooOld(
+                    device: "cuda:0 Tesla K80", major: 3, minor: 7, minimumMajor: 5, minimumMinor: 0),
                 "cuda:0 Tesla K80 has compute capability 3.7; at least 5.0 is needed"
             ),
-            (.driverTooOld(version: 11010, minimum: 11020), "the NVIDIA driver supports CUDA 11.1; at least 11.2 is needed"),
-            (.callFailed(call: "cuInit", code: 999, name: "CUDA_ERROR_UNKNOWN"), "cuInit failed: CUDA_ERROR_UNKNOWN (999)"),
+            (
+                .driverTooOld(version: 11010, minimum: 11020),
+                "the NVIDIA driver supports CUDA 11.1; at least 11.2 is needed"
+            ),
+            (
+                .callFailed(call: "cuInit", code: 999, name: "CUDA_ERROR_UNKNOWN"),
+                "cuInit failed: CUDA_ERROR_UNKNOWN (999)"
+            ),
         ]
         for (error, text) in cases { #expect("\(error)" == text) }
     }

@@ -45,10 +45,12 @@ struct CUDAMemoryPoolTests {
     @Test func outOfMemoryFreesTheCacheAndRetriesOnce() throws {
         let device = FakeDeviceMemory()
         device.capacity = 4 << 20
-        let pool = CUDAMemoryPool(allocate: device.allocate, free: { address in
-            device.freed.append(address)
-            device.used -= 2 << 20
-        })
+        let pool = CUDAMemoryPool(
+            allocate: device.allocate,
+            free: { address in
+                device.freed.append(address)
+                device.used -= 2 << 20
+            })
         let a = try pool.take(2 << 20), b = try pool.take(2 << 20)
         pool.release(address: a.address, blockSize: a.blockSize)
         pool.release(address: b.address, blockSize: b.blockSize)

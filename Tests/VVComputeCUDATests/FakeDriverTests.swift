@@ -10,7 +10,9 @@ enum FakeDriver {
     static let path: String? = {
         let path = ProcessInfo.processInfo.environment["VV_FAKE_CUDA_DRIVER"].flatMap { $0.isEmpty ? nil : $0 }
         if path == nil {
-            print("SKIPPED (CUDA backend on the emulated driver): VV_FAKE_CUDA_DRIVER not set; run scripts/fake_cuda_driver.sh")
+            print(
+                "SKIPPED (CUDA backend on the emulated driver): VV_FAKE_CUDA_DRIVER not set; run scripts/fake_cuda_driver.sh"
+            )
         }
         return path
     }()
@@ -20,7 +22,9 @@ enum FakeDriver {
     }
 }
 
-/// `CUDABackend` end to end on GPU-less machines: the real host code (probe, context, stream, memory pool,
+/// `CUDABackend` end to end on GPU-less machines.
+///
+/// The real host code (probe, context, stream, memory pool,
 /// argument packing, launches, transfers) against a stand-in driver that runs the real kernels on the CPU under the
 /// host emulation. Kernels still go through NVRTC (the image is compiled and cached, then ignored by the stand-in).
 @Suite(
@@ -41,8 +45,9 @@ struct FakeDriverTests {
         #expect(device.architecture == 80)
         #expect(device.totalMemory == 8 << 30 && device.freeMemory == 7 << 30)
         if NVRTCFixture.available { #expect(target == .cubin(architecture: 80)) }
-        #expect(CUDAProbe.probe(gpuID: 1, libraries: FakeDriver.libraries()).reason
-            == "device.gpu_id 1 is out of range: 1 CUDA device(s) found")
+        #expect(
+            CUDAProbe.probe(gpuID: 1, libraries: FakeDriver.libraries()).reason
+                == "device.gpu_id 1 is out of range: 1 CUDA device(s) found")
     }
 
     @Test(.enabled(if: NVRTCFixture.available, "no NVRTC library (see the SKIPPED line)"))
@@ -68,7 +73,10 @@ struct FakeDriverTests {
             libraries: FakeDriver.libraries(nvrtc: ["/nonexistent/libnvrtc.so.12"]), cacheDirectory: nil)
         #expect(backend.kernelCompiler == nil)
         #expect(backend.target == .ptx(architecture: 50))
-        #expect(backend.compilerDescription.hasPrefix("embedded PTX (NVRTC 12.0, compute_50), JIT-compiled by the driver; no NVRTC: NVRTC library not found (tried /nonexistent/libnvrtc.so.12: "))
+        #expect(
+            backend.compilerDescription.hasPrefix(
+                "embedded PTX (NVRTC 12.0, compute_50), JIT-compiled by the driver; no NVRTC: NVRTC library not found (tried /nonexistent/libnvrtc.so.12: "
+            ))
         let results = BackendSelfTest.run(candidate: backend, reference: CPUBackend(), filter: "attention")
         #expect(!results.isEmpty && results.allSatisfy(\.passed))
     }

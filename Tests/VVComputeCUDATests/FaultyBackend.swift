@@ -23,7 +23,9 @@ final class FaultyBackend: ComputeBackend, @unchecked Sendable {
     func download(_ tensor: Tensor) throws -> [Float] { try base.download(tensor) }
     func downloadInt32(_ tensor: Tensor) throws -> [Int32] { try base.downloadInt32(tensor) }
     func synchronize() throws { try base.synchronize() }
-    func linear(_ x: Tensor, weight: Tensor, bias: Tensor?) throws -> Tensor { try base.linear(x, weight: weight, bias: bias) }
+    func linear(_ x: Tensor, weight: Tensor, bias: Tensor?) throws -> Tensor {
+        try base.linear(x, weight: weight, bias: bias)
+    }
     func linears(_ x: Tensor, weights: [Tensor], biases: [Tensor?]) throws -> [Tensor] {
         try base.linears(x, weights: weights, biases: biases)
     }
@@ -54,7 +56,9 @@ final class FaultyBackend: ComputeBackend, @unchecked Sendable {
     func argmax(_ x: Tensor, allowed: Tensor?) throws -> Tensor { try base.argmax(x, allowed: allowed) }
     func copy(_ source: Tensor, into destination: Tensor) throws { try base.copy(source, into: destination) }
     func concat(_ tensors: [Tensor], axis: Int) throws -> Tensor { try base.concat(tensors, axis: axis) }
-    func slice(_ x: Tensor, axis: Int, range: Range<Int>) throws -> Tensor { try base.slice(x, axis: axis, range: range) }
+    func slice(_ x: Tensor, axis: Int, range: Range<Int>) throws -> Tensor {
+        try base.slice(x, axis: axis, range: range)
+    }
     func transpose(_ x: Tensor) throws -> Tensor {
         if transposeThrows { throw ComputeError.invalidArgument(op: "transpose", reason: "injected failure") }
         return try base.transpose(x)

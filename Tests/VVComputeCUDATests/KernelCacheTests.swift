@@ -12,7 +12,8 @@ struct KernelCacheTests {
     @Test func keyChangesWithSourceArchitectureVersionAndOptions() {
         let base = KernelCache.key(source: "a", target: .ptx(architecture: 80), nvrtcVersion: "12.9", options: ["-x"])
         #expect(base.count == 64)
-        #expect(base == KernelCache.key(source: "a", target: .ptx(architecture: 80), nvrtcVersion: "12.9", options: ["-x"]))
+        #expect(
+            base == KernelCache.key(source: "a", target: .ptx(architecture: 80), nvrtcVersion: "12.9", options: ["-x"]))
         let variants = [
             KernelCache.key(source: "b", target: .ptx(architecture: 80), nvrtcVersion: "12.9", options: ["-x"]),
             KernelCache.key(source: "a", target: .ptx(architecture: 90), nvrtcVersion: "12.9", options: ["-x"]),
@@ -26,7 +27,9 @@ struct KernelCacheTests {
     @Test func defaultDirectoryFollowsTheEnvironment() {
         #expect(KernelCache.defaultDirectory(environment: ["VV_CUDA_CACHE_DIR": "/tmp/k", "HOME": "/h"]) == "/tmp/k")
         #if !os(Windows)
-            #expect(KernelCache.defaultDirectory(environment: ["XDG_CACHE_HOME": "/x", "HOME": "/h"]) == "/x/vibevoice/cuda-kernels")
+            #expect(
+                KernelCache.defaultDirectory(environment: ["XDG_CACHE_HOME": "/x", "HOME": "/h"])
+                    == "/x/vibevoice/cuda-kernels")
             #expect(KernelCache.defaultDirectory(environment: ["HOME": "/h"]) == "/h/.cache/vibevoice/cuda-kernels")
             #expect(KernelCache.defaultDirectory(environment: [:]) == nil)
         #endif
@@ -39,7 +42,8 @@ struct KernelCacheTests {
         try cache.store([1, 2, 3], family: .rope, target: .ptx(architecture: 80), key: "k1")
         #expect(cache.load(family: .rope, target: .ptx(architecture: 80), key: "k1") == [1, 2, 3])
         #expect(cache.load(family: .rope, target: .ptx(architecture: 80), key: "k2") == nil)
-        #expect(cache.path(family: .rope, target: .ptx(architecture: 80), key: "k1").hasSuffix("/rope-compute_80-k1.ptx"))
+        #expect(
+            cache.path(family: .rope, target: .ptx(architecture: 80), key: "k1").hasSuffix("/rope-compute_80-k1.ptx"))
         let files = try FileManager.default.contentsOfDirectory(atPath: cache.directory)
         #expect(files == ["rope-compute_80-k1.ptx"])
         cache.remove(family: .rope, target: .ptx(architecture: 80), key: "k1")
@@ -54,9 +58,11 @@ struct KernelCacheTests {
         let target = KernelTarget.ptx(architecture: try #require(nvrtc.supportedArchitectures.last))
         let first = try KernelCompiler(nvrtc: nvrtc, cache: cache).compile(.elementwise, target: target)
         #expect(!first.fromCache)
-        #expect(first.cacheKey == KernelCache.key(
-            source: CUDAKernelFamily.elementwise.source, target: target, nvrtcVersion: nvrtc.versionText,
-            options: KernelCompiler.options))
+        #expect(
+            first.cacheKey
+                == KernelCache.key(
+                    source: CUDAKernelFamily.elementwise.source, target: target, nvrtcVersion: nvrtc.versionText,
+                    options: KernelCompiler.options))
         let second = KernelCompiler(nvrtc: nvrtc, cache: cache)
         let again = try second.compile(.elementwise, target: target)
         #expect(again.fromCache)

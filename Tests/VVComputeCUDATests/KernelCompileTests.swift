@@ -5,7 +5,8 @@ import Testing
 
 /// Every kernel family compiles with NVRTC for the oldest and the newest architecture each available NVRTC
 /// supports (no GPU needed); skipped, with the reason printed, when no NVRTC library can be loaded.
-@Suite("CUDA kernels compile with NVRTC", .enabled(if: NVRTCFixture.available, "no NVRTC library (see the SKIPPED line)"))
+@Suite(
+    "CUDA kernels compile with NVRTC", .enabled(if: NVRTCFixture.available, "no NVRTC library (see the SKIPPED line)"))
 struct KernelCompileTests {
     @Test func nvrtcReportsItsVersionAndArchitectures() throws {
         let nvrtc = try #require(NVRTCFixture.nvrtc)
@@ -28,7 +29,9 @@ struct KernelCompileTests {
                 let text = String(decoding: ptx, as: UTF8.self)
                 #expect(text.contains(".target sm_\(architecture)"), "NVRTC \(nvrtc.versionText) \(family)")
                 for entry in family.entryPoints {
-                    #expect(text.contains(".entry \(entry)("), "\(entry) missing from \(family) PTX, NVRTC \(nvrtc.versionText) sm_\(architecture)")
+                    #expect(
+                        text.contains(".entry \(entry)("),
+                        "\(entry) missing from \(family) PTX, NVRTC \(nvrtc.versionText) sm_\(architecture)")
                 }
             }
         }
@@ -47,7 +50,8 @@ struct KernelCompileTests {
         let nvrtc = try #require(NVRTCFixture.nvrtc)
         let target = KernelTarget.ptx(architecture: try #require(nvrtc.supportedArchitectures.last))
         do {
-            _ = try nvrtc.compile(source: "extern \"C\" __global__ void f() { undefined_name(); }", name: "broken.cu", target: target)
+            _ = try nvrtc.compile(
+                source: "extern \"C\" __global__ void f() { undefined_name(); }", name: "broken.cu", target: target)
             Issue.record("a broken source compiled")
         } catch let CUDAError.compilationFailed(kernel, failedTarget, log) {
             #expect(kernel == "broken.cu")

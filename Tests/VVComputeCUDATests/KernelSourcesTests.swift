@@ -15,9 +15,12 @@ struct KernelSourcesTests {
         let onDisk = try FileManager.default.contentsOfDirectory(atPath: kernels.path).filter { $0.hasSuffix(".cu") }
         #expect(Set(onDisk) == Set(KernelSources.files.keys), "run python3 scripts/embed_cuda_kernels.py")
         for name in onDisk {
-            #expect(KernelSources.files[name] == (try read(name)), "\(name) changed: run python3 scripts/embed_cuda_kernels.py")
+            #expect(
+                KernelSources.files[name] == (try read(name)),
+                "\(name) changed: run python3 scripts/embed_cuda_kernels.py")
         }
-        #expect(KernelSources.prelude == (try read("common.cuh")), "common.cuh changed: run scripts/embed_cuda_kernels.py")
+        #expect(
+            KernelSources.prelude == (try read("common.cuh")), "common.cuh changed: run scripts/embed_cuda_kernels.py")
     }
 
     @Test func everyFileIsAFamilyAndEveryFamilyHasAFile() {
@@ -31,8 +34,12 @@ struct KernelSourcesTests {
     }
 
     @Test func sourcesAreSelfContained() {
-        for (name, text) in KernelSources.files.merging(["common.cuh": KernelSources.prelude], uniquingKeysWith: { a, _ in a }) {
-            let includes = text.split(separator: "\n").filter { $0.trimmingCharacters(in: .whitespaces).hasPrefix("#include") }
+        for (name, text) in KernelSources.files.merging(
+            ["common.cuh": KernelSources.prelude], uniquingKeysWith: { a, _ in a })
+        {
+            let includes = text.split(separator: "\n").filter {
+                $0.trimmingCharacters(in: .whitespaces).hasPrefix("#include")
+            }
             #expect(includes.isEmpty, "\(name) includes a header; the kernels must not need the CUDA SDK")
         }
     }

@@ -2,7 +2,9 @@ import Foundation
 import Testing
 import VVComputeCUDA
 
-/// The NVRTC the compile tests use: `VV_NVRTC_LIBRARY`, else a pip-installed wheel in the checkout's `.venv`
+/// The NVRTC the compile tests use.
+///
+/// `VV_NVRTC_LIBRARY`, else a pip-installed wheel in the checkout's `.venv`
 /// (`nvidia-cuda-nvrtc-cu12` or the CUDA 13 `nvidia-cuda-nvrtc`), else the system's default names. When none loads,
 /// the tests that need it are skipped with `skipReason` (printed once, loudly).
 enum NVRTCFixture {

@@ -27,7 +27,9 @@ extension CUDABackend {
         arguments.pointer(try bias.map { try floats($0, op) } ?? 0)
         arguments.pointer(try address(result, op))
         for value in [batch, cin, time, cout, kernel, outTime, p.stride, p.dilation, p.groups] { arguments.int(value) }
-        try launch(.conv, "vv_conv1d_\(try suffix(weight.dtype, op))", grid: Self.grid(result.elementCount), block: 256, arguments)
+        try launch(
+            .conv, "vv_conv1d_\(try suffix(weight.dtype, op))", grid: Self.grid(result.elementCount), block: 256,
+            arguments)
         return result
     }
 
@@ -72,7 +74,8 @@ extension CUDABackend {
         for tensor in tensors {
             var other = tensor.shape.dims
             guard other.count == dims.count, tensor.dtype == first.dtype else {
-                throw ComputeError.invalidArgument(op: op, reason: "\(tensor.dtype)\(tensor.shape) vs \(first.dtype)\(first.shape)")
+                throw ComputeError.invalidArgument(
+                    op: op, reason: "\(tensor.dtype)\(tensor.shape) vs \(first.dtype)\(first.shape)")
             }
             other[axis] = dims[axis]
             guard other == dims else {
@@ -134,7 +137,9 @@ extension CUDABackend {
     }
 
     /// `rows` rows of `width` bytes between pitched device ranges (all multiples of 2 bytes).
-    private func copy2D(to destination: UInt64, pitch dstPitch: Int, from source: UInt64, pitch srcPitch: Int, width: Int, rows: Int)
+    private func copy2D(
+        to destination: UInt64, pitch dstPitch: Int, from source: UInt64, pitch srcPitch: Int, width: Int, rows: Int
+    )
         throws
     {
         guard width > 0, rows > 0 else { return }

@@ -145,7 +145,8 @@ extension CUDABackend {
         let op = "modulate"
         let cols = x.shape.last
         guard shift.shape == scale.shape, shift.shape == x.shape || shift.elementCount == cols else {
-            throw ComputeError.invalidArgument(op: op, reason: "x \(x.shape), shift \(shift.shape), scale \(scale.shape)")
+            throw ComputeError.invalidArgument(
+                op: op, reason: "x \(x.shape), shift \(shift.shape), scale \(scale.shape)")
         }
         try makeCurrent()
         let result = try allocate(x.shape)
@@ -168,7 +169,8 @@ extension CUDABackend {
         guard let first = terms.first, terms.count == coefficients.count, terms.allSatisfy({ $0.shape == first.shape })
         else {
             throw ComputeError.invalidArgument(
-                op: op, reason: "\(terms.count) terms of shapes \(terms.map(\.shape)), \(coefficients.count) coefficients")
+                op: op,
+                reason: "\(terms.count) terms of shapes \(terms.map(\.shape)), \(coefficients.count) coefficients")
         }
         let result = try zeros(first.shape, dtype: .f32)
         guard result.elementCount > 0 else { return result }
@@ -198,7 +200,8 @@ extension CUDABackend {
         arguments.int(t.elementCount)
         arguments.int(dim)
         arguments.float(Float(-log(maxPeriod)))
-        try launch(.elementwise, "vv_timestep_embedding_f32", grid: Self.grid(result.elementCount), block: 256, arguments)
+        try launch(
+            .elementwise, "vv_timestep_embedding_f32", grid: Self.grid(result.elementCount), block: 256, arguments)
         return result
     }
 

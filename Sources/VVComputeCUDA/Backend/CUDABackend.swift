@@ -165,8 +165,9 @@ public final class CUDABackend: ComputeBackend, @unchecked Sendable {
         return try values.withUnsafeBytes { try upload(bytes: $0, dtype: .i32, shape: shape, owner: nil) }
     }
 
-    /// Copies raw little-endian bytes to the device (always a copy; `owner` is not needed afterwards). The copy
-    /// from pageable memory has finished reading `bytes` when this returns.
+    /// Copies raw little-endian bytes to the device (always a copy; `owner` is not needed afterwards).
+    ///
+    /// The copy from pageable memory has finished reading `bytes` when this returns.
     public func upload(bytes: UnsafeRawBufferPointer, dtype: DType, shape: Shape, owner: AnyObject?) throws -> Tensor {
         guard bytes.count == shape.elementCount * dtype.byteSize else {
             throw ComputeError.invalidArgument(op: "upload", reason: "\(bytes.count) bytes for \(dtype)\(shape)")
@@ -196,7 +197,9 @@ public final class CUDABackend: ComputeBackend, @unchecked Sendable {
 
     /// Copies an i32 tensor to the host and waits.
     public func downloadInt32(_ tensor: Tensor) throws -> [Int32] {
-        guard tensor.dtype == .i32 else { throw ComputeError.unsupportedDType(op: "downloadInt32", dtype: tensor.dtype) }
+        guard tensor.dtype == .i32 else {
+            throw ComputeError.unsupportedDType(op: "downloadInt32", dtype: tensor.dtype)
+        }
         var values = [Int32](repeating: 0, count: tensor.elementCount)
         try read(tensor, into: &values)
         return values
@@ -207,7 +210,9 @@ public final class CUDABackend: ComputeBackend, @unchecked Sendable {
         let source = try address(tensor, "download")
         let count = tensor.byteCount
         if count > 0 {
-            let code = values.withUnsafeMutableBytes { driver.api.memcpyDtoHAsync($0.baseAddress, source, count, stream) }
+            let code = values.withUnsafeMutableBytes {
+                driver.api.memcpyDtoHAsync($0.baseAddress, source, count, stream)
+            }
             try driver.check(code, "cuMemcpyDtoHAsync_v2")
         }
         try synchronize()

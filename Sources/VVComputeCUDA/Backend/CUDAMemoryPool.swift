@@ -50,7 +50,9 @@ final class CUDAMemoryPool: @unchecked Sendable {
             result = allocate(size)
         }
         guard result.code == 0 else {
-            throw CUDAError.driver(call: "cuMemAlloc_v2(\(size))", code: result.code, name: result.code == 2 ? "CUDA_ERROR_OUT_OF_MEMORY" : "CUDA error")
+            throw CUDAError.driver(
+                call: "cuMemAlloc_v2(\(size))", code: result.code,
+                name: result.code == 2 ? "CUDA_ERROR_OUT_OF_MEMORY" : "CUDA error")
         }
         lock.lock()
         bytesHeld += size

@@ -24,7 +24,9 @@ final class CUDAModules: @unchecked Sendable {
         lock.lock()
         defer { lock.unlock() }
         if !loaded.contains(family) { try load(family) }
-        guard let function = functions[entry] else { throw CUDAError.missingEntryPoint(kernel: family.fileName, entry: entry) }
+        guard let function = functions[entry] else {
+            throw CUDAError.missingEntryPoint(kernel: family.fileName, entry: entry)
+        }
         return function
     }
 

@@ -1,5 +1,6 @@
-/// The parameter block of one kernel launch, in the form `cuLaunchKernel` takes: one pointer per argument, each to
-/// the argument's bytes. Every argument gets its own 8-byte slot (4-byte values in its first half, little-endian),
+/// The parameter block of one kernel launch, as `cuLaunchKernel` takes it.
+///
+/// One pointer per argument, each to the argument's bytes. Every argument gets its own 8-byte slot (4-byte values in its first half, little-endian),
 /// so slot addresses are stable while the block lives.
 struct KernelArguments {
     private(set) var slots: [UInt64] = []

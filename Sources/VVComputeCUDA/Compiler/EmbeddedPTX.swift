@@ -1,7 +1,8 @@
 import VVModelFiles
 
-/// The precompiled PTX of `KernelPTX.generated.swift`: what the backend loads when the machine has the NVIDIA driver
-/// but no NVRTC. The driver JIT-compiles it for the GPU (`compute_50` PTX runs on every GPU from Maxwell on).
+/// The precompiled PTX of `KernelPTX.generated.swift`.
+///
+/// It is what the backend loads when the machine has the NVIDIA driver but no NVRTC. The driver JIT-compiles it for the GPU (`compute_50` PTX runs on every GPU from Maxwell on).
 public enum EmbeddedPTX {
     /// The oldest driver that loads it: the CUDA version of the NVRTC that wrote it (12.0 → ISA 8.0).
     public static var minimumDriverVersion: Int32 {
@@ -22,7 +23,8 @@ public enum EmbeddedPTX {
                 + "this one supports \(CUDAVersion.text(driverVersion))"
         }
         if deviceArchitecture < KernelPTX.architecture {
-            return "the embedded PTX targets sm_\(KernelPTX.architecture) and newer, the device is sm_\(deviceArchitecture)"
+            return
+                "the embedded PTX targets sm_\(KernelPTX.architecture) and newer, the device is sm_\(deviceArchitecture)"
         }
         return nil
     }

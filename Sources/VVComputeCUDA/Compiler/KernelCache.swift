@@ -1,8 +1,9 @@
 import Foundation
 import VVModelFiles
 
-/// The on-disk cache of compiled kernels: one file per (family, target), named by a SHA-256 key of the exact
-/// program text, the target architecture, the NVRTC version and the compile options, so any change to one of them
+/// The on-disk cache of compiled kernels.
+///
+/// One file per (family, target), named by a SHA-256 key of the exact program text, the target architecture, the NVRTC version and the compile options, so any change to one of them
 /// misses and recompiles. Files are written to a temporary name and renamed, so a reader never sees a partial one.
 ///
 /// The directory is `VV_CUDA_CACHE_DIR` when set, else `$XDG_CACHE_HOME/vibevoice/cuda-kernels`, else
@@ -29,7 +30,8 @@ public struct KernelCache: Sendable {
 
     /// The cache key: SHA-256 (hex) of the program text, target, NVRTC version and options.
     public static func key(source: String, target: KernelTarget, nvrtcVersion: String, options: [String]) -> String {
-        let material = ["vibevoice-cuda-kernel-v1", source, target.description, nvrtcVersion]
+        let material =
+            ["vibevoice-cuda-kernel-v1", source, target.description, nvrtcVersion]
             + options
         return SHA256.hex(Array(material.joined(separator: "\u{0}").utf8))
     }

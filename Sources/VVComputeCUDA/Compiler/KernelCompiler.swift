@@ -18,7 +18,9 @@ public struct CompiledKernel: Sendable {
 ///
 /// Safe to call from several threads (NVRTC calls are serialised by `NVRTC`; counters by a lock).
 public final class KernelCompiler: @unchecked Sendable {
-    /// The options every family is compiled with (part of the cache key). fp32 math is IEEE (no fast-math), so
+    /// The options every family is compiled with (part of the cache key).
+    ///
+    /// fp32 math is IEEE (no fast-math), so
     /// the kernels match the CPU backend to rounding.
     public static let options = ["--fmad=true", "--prec-div=true", "--prec-sqrt=true"]
 

@@ -16,7 +16,7 @@ public struct CUDADeviceInfo: Sendable, Equatable, CustomStringConvertible {
     public let totalMemory: Int
     /// Free device memory in bytes when probed.
     public let freeMemory: Int
-    /// The CUDA version the driver supports (e.g. 12040).
+    /// The CUDA version the driver supports (12040 for 12.4).
     public let driverVersion: Int32
 
     /// Creates a record (the driver fills it in; tests build their own).

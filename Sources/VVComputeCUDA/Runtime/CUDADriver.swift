@@ -6,7 +6,7 @@ import VVPlatform
 public final class CUDADriver: @unchecked Sendable {
     /// The library name or path that loaded.
     public let path: String
-    /// The CUDA version the driver supports (`cuDriverGetVersion`, e.g. 12040).
+    /// The CUDA version the driver supports (`cuDriverGetVersion`; 12040 for 12.4).
     public let version: Int32
     let api: CUDADriverAPI
     private let library: DynamicLibrary
@@ -28,7 +28,8 @@ public final class CUDADriver: @unchecked Sendable {
         let library: DynamicLibrary
         switch DynamicLibrary.open(candidates) {
         case .success(let opened): library = opened
-        case .failure(let why): throw CUDALoadError.libraryNotFound(library: "NVIDIA driver library", tried: why.message)
+        case .failure(let why):
+            throw CUDALoadError.libraryNotFound(library: "NVIDIA driver library", tried: why.message)
         }
         let api = try CUDADriverAPI(library)
         let initialized = api.initialize(0)

@@ -67,7 +67,9 @@ public enum CUDAProbe {
                     deviceArchitecture: device.architecture)
             }
         } catch {
-            if let reason = EmbeddedPTX.rejection(driverVersion: driver.version, deviceArchitecture: device.architecture) {
+            if let reason = EmbeddedPTX.rejection(
+                driverVersion: driver.version, deviceArchitecture: device.architecture)
+            {
                 throw CUDALoadError.noUsableNVRTC(reason: "\(error), and \(reason)")
             }
             return Selection(
@@ -75,7 +77,8 @@ public enum CUDAProbe {
                 compiler: "embedded PTX (\(EmbeddedPTX.summary)), JIT-compiled by the driver; no NVRTC: \(error)")
         }
         guard let target = nvrtc.target(forDevice: device.architecture) else {
-            throw CUDALoadError.noUsableNVRTC(reason: "NVRTC \(nvrtc.versionText) cannot target sm_\(device.architecture)")
+            throw CUDALoadError.noUsableNVRTC(
+                reason: "NVRTC \(nvrtc.versionText) cannot target sm_\(device.architecture)")
         }
         return Selection(
             driver: driver, device: device, nvrtc: nvrtc, target: target,

@@ -1,4 +1,4 @@
-/// CUDA version numbers as the driver and NVRTC report them (`1000 * major + 10 * minor`, e.g. 12040 for 12.4).
+/// CUDA version numbers as the driver and NVRTC report them (`1000 * major + 10 * minor`: 12040 is 12.4).
 public enum CUDAVersion {
     /// `"12.4"` for 12040.
     public static func text(_ version: Int32) -> String { "\(version / 1000).\((version % 1000) / 10)" }

@@ -1,7 +1,7 @@
 import Foundation
 import VVPlatform
 
-/// NVRTC, loaded at run time: compiles CUDA C source to PTX or CUBIN. Works on machines without a GPU.
+/// NVRTC, loaded at run time: compiles CUDA C source to PTX or CUBIN (no GPU needed).
 public final class NVRTC: @unchecked Sendable {
     /// The library name or path that loaded.
     public let path: String
@@ -9,7 +9,7 @@ public final class NVRTC: @unchecked Sendable {
     public let major: Int
     /// Minor version.
     public let minor: Int
-    /// The architectures this NVRTC can target, ascending (`nvrtcGetSupportedArchs`, e.g. 50 … 120).
+    /// The architectures this NVRTC can target, ascending (`nvrtcGetSupportedArchs`: 50 … 121 for 12.9).
     public let supportedArchitectures: [Int]
     let api: NVRTCAPI
     private let library: DynamicLibrary
@@ -92,8 +92,11 @@ public final class NVRTC: @unchecked Sendable {
         lock.lock()
         defer { lock.unlock() }
         var program: OpaquePointer?
-        let created = source.withCString { src in name.withCString { api.createProgram(&program, src, $0, 0, nil, nil) } }
-        guard created == 0 else { throw CUDAError.nvrtc(call: "nvrtcCreateProgram", code: created, message: api.message(created)) }
+        let created = source.withCString { src in name.withCString { api.createProgram(&program, src, $0, 0, nil, nil) }
+        }
+        guard created == 0 else {
+            throw CUDAError.nvrtc(call: "nvrtcCreateProgram", code: created, message: api.message(created))
+        }
         defer { _ = api.destroyProgram(&program) }
         let allOptions = [target.option] + options
         let pointers = allOptions.map { strdup($0) }

@@ -23,6 +23,7 @@ public enum BackendSelfTest {
     public static let cosineMinimum = 0.999
 
     /// Runs the cases whose op name contains `filter` (all when nil), calling `report` after each.
+    ///
     /// An op that throws on either backend is a failed row carrying the error; nothing is thrown.
     public static func run(
         candidate: any ComputeBackend, reference: any ComputeBackend, filter: String? = nil,
@@ -87,7 +88,8 @@ struct SelfTestRandom {
 }
 
 /// A weight of `dtype` made on `backend` from f32 values (rounded by the backend's own `copy`).
-func selfTestWeight(_ values: [Float], _ shape: Shape, _ dtype: DType, on backend: any ComputeBackend) throws -> Tensor {
+func selfTestWeight(_ values: [Float], _ shape: Shape, _ dtype: DType, on backend: any ComputeBackend) throws -> Tensor
+{
     let f32 = try backend.upload(values, shape: shape)
     if dtype == .f32 { return f32 }
     let converted = try backend.zeros(shape, dtype: dtype)

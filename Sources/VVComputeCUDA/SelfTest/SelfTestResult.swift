@@ -36,7 +36,8 @@ func format6(_ value: Double) -> String {
     guard value.isFinite else { return "\(value)" }
     let scaled = Int((abs(value) * 1_000_000).rounded())
     let fraction = String(scaled % 1_000_000)
-    return (value < 0 ? "-" : "") + "\(scaled / 1_000_000)." + String(repeating: "0", count: 6 - fraction.count) + fraction
+    return (value < 0 ? "-" : "") + "\(scaled / 1_000_000)." + String(repeating: "0", count: 6 - fraction.count)
+        + fraction
 }
 
 /// `3.1e-06` style.

@@ -49,7 +49,9 @@ struct Selftest: AsyncParsableCommand {
         let failed = results.filter { !$0.passed }.count
         print("\(results.count - failed)/\(results.count) ops within bounds")
         if results.isEmpty { throw SelftestFailure("no op matches --only \(only ?? "")") }
-        if failed > 0 { throw SelftestFailure("\(failed) of \(results.count) ops differ from the CPU backend beyond their bounds") }
+        if failed > 0 {
+            throw SelftestFailure("\(failed) of \(results.count) ops differ from the CPU backend beyond their bounds")
+        }
     }
 }
 
