@@ -31,7 +31,7 @@ struct CUDAMemoryPoolTests {
 
     @Test func releasedBlocksAreReusedBySameClassRequests() throws {
         let device = FakeDeviceMemory()
-        let pool = CUDAMemoryPool(allocate: device.allocate, free: { device.freed.append($0) })
+        let pool = CUDAMemoryPool(allocate: device.allocate, free: { device.freed.append($0) }, synchronize: {})
         let first = try pool.take(1000)
         pool.release(address: first.address, blockSize: first.blockSize)
         let second = try pool.take(700)
@@ -45,18 +45,22 @@ struct CUDAMemoryPoolTests {
     @Test func outOfMemoryFreesTheCacheAndRetriesOnce() throws {
         let device = FakeDeviceMemory()
         device.capacity = 4 << 20
+        var events: [String] = []
         let pool = CUDAMemoryPool(
             allocate: device.allocate,
             free: { address in
+                events.append("free")
                 device.freed.append(address)
                 device.used -= 2 << 20
-            })
+            },
+            synchronize: { events.append("synchronize") })
         let a = try pool.take(2 << 20), b = try pool.take(2 << 20)
         pool.release(address: a.address, blockSize: a.blockSize)
         pool.release(address: b.address, blockSize: b.blockSize)
         let big = try pool.take(3 << 20)  // 4 MiB class: only fits once the cached blocks are freed
         #expect(big.blockSize == 4 << 20)
         #expect(Set(device.freed) == [a.address, b.address])
+        #expect(events == ["synchronize", "free", "free"])
         #expect(throws: CUDAError.self) { try pool.take(4 << 20) }
     }
 

@@ -71,6 +71,10 @@ public final class CUDABackend: ComputeBackend, @unchecked Sendable {
             free: { address in
                 _ = api.ctxSetCurrent(context)
                 _ = api.memFree(address)
+            },
+            synchronize: {
+                _ = api.ctxSetCurrent(context)
+                _ = api.streamSynchronize(stream)
             })
         kernelCompiler = selection.nvrtc.map { KernelCompiler(nvrtc: $0, cache: cache) }
         modules = CUDAModules(driver: driver, compiler: kernelCompiler, target: selection.target)

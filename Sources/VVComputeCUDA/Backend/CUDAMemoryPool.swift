@@ -3,20 +3,27 @@ import Foundation
 /// Caches device allocations by size class so the per-frame loop allocates without calling `cuMemAlloc`.
 ///
 /// Sizes round up to a power of two from 256 bytes to 1 MiB and to a multiple of 2 MiB above. Freed blocks wait
-/// in per-class free lists; when `cuMemAlloc` runs out of memory the free lists are emptied (`cuMemFree`) and the
-/// allocation is retried once. Thread-safe.
+/// in per-class free lists; when `cuMemAlloc` runs out of memory the stream is synchronised (queued kernels may
+/// still read freed blocks), the free lists are emptied (`cuMemFree`) and the allocation is retried once.
+/// Thread-safe.
 final class CUDAMemoryPool: @unchecked Sendable {
     private let allocate: (Int) -> (address: UInt64, code: Int32)
     private let free: (UInt64) -> Void
+    private let synchronize: () -> Void
     private let lock = NSLock()
     private var freeBlocks: [Int: [UInt64]] = [:]
     private(set) var bytesHeld = 0
     private(set) var bytesCached = 0
 
-    /// A pool over raw allocate/free functions (the driver's, or a test double).
-    init(allocate: @escaping (Int) -> (address: UInt64, code: Int32), free: @escaping (UInt64) -> Void) {
+    /// A pool over raw allocate/free functions (the driver's, or a test double); `synchronize` waits for the work
+    /// queued on the stream that uses the blocks.
+    init(
+        allocate: @escaping (Int) -> (address: UInt64, code: Int32), free: @escaping (UInt64) -> Void,
+        synchronize: @escaping () -> Void
+    ) {
         self.allocate = allocate
         self.free = free
+        self.synchronize = synchronize
     }
 
     /// The size class for a request of `bytes`.
@@ -68,8 +75,9 @@ final class CUDAMemoryPool: @unchecked Sendable {
         lock.unlock()
     }
 
-    /// Frees every cached block.
+    /// Waits for queued work, then frees every cached block.
     func trim() {
+        synchronize()
         lock.lock()
         let blocks = freeBlocks
         freeBlocks = [:]

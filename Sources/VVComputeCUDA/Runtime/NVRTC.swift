@@ -99,8 +99,14 @@ public final class NVRTC: @unchecked Sendable {
         }
         defer { _ = api.destroyProgram(&program) }
         let allOptions = [target.option] + options
-        let pointers = allOptions.map { strdup($0) }
-        defer { pointers.forEach { free($0) } }
+        // C copies of the options, made without strdup (not portable to Windows under that name).
+        let pointers: [UnsafeMutablePointer<CChar>] = allOptions.map { option in
+            let bytes = Array(option.utf8CString)
+            let copy = UnsafeMutablePointer<CChar>.allocate(capacity: bytes.count)
+            copy.initialize(from: bytes, count: bytes.count)
+            return copy
+        }
+        defer { pointers.forEach { $0.deallocate() } }
         let compiled = pointers.map { UnsafePointer($0) }.withUnsafeBufferPointer {
             api.compileProgram(program, Int32(allOptions.count), $0.baseAddress)
         }
