@@ -1,7 +1,7 @@
 import VVCompute
 
 extension CUDABackend {
-    /// `y = x · Wᵀ + bias` with the warp-per-column kernel (`linear.cu`).
+    /// `y = x · Wᵀ + bias` (`linear.cu`): the warp-per-column kernel up to 4 rows, the tiled GEMM above.
     public func linear(_ x: Tensor, weight: Tensor, bias: Tensor?) throws -> Tensor {
         let op = "linear"
         guard x.shape.rank >= 1, weight.shape.rank == 2, x.shape.last == weight.shape[1] else {
@@ -24,10 +24,16 @@ extension CUDABackend {
         arguments.int(rows)
         arguments.int(inner)
         arguments.int(outer)
-        let warpsPerBlock = 8
-        try launch(
-            .linear, "vv_linear_\(try suffix(weight.dtype, op))", grid: Self.grid(outer, block: warpsPerBlock),
-            block: 32 * warpsPerBlock, arguments)
+        let dtype = try suffix(weight.dtype, op)
+        if rows > 4 {  // tiled GEMM: each 64x64 tile reads its weights once for 64 rows
+            let tiles = ((rows + 63) / 64) * ((outer + 63) / 64)
+            try launch(.linear, "vv_gemm_\(dtype)", grid: Self.grid(tiles, block: 1), block: 256, arguments)
+        } else {  // warp per output column, up to 4 rows per pass: decode reads every weight once
+            let warpsPerBlock = 8
+            try launch(
+                .linear, "vv_linear_\(dtype)", grid: Self.grid(outer, block: warpsPerBlock), block: 32 * warpsPerBlock,
+                arguments)
+        }
         return result
     }
 

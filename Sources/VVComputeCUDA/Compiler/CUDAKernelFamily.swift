@@ -4,7 +4,7 @@
 /// `entryPoints` is the list the backend launches, written by hand; the tests check it against the `extern "C"`
 /// functions in each file and against the compiled PTX.
 public enum CUDAKernelFamily: String, Sendable, CaseIterable {
-    /// `linear.cu`: matmul with f32/bf16/f16 weights.
+    /// `linear.cu`: matmul with f32/bf16/f16 weights (warp-per-column for few rows, tiled GEMM for more).
     case linear
     /// `embedding.cu`: row gather.
     case embedding
@@ -32,7 +32,7 @@ public enum CUDAKernelFamily: String, Sendable, CaseIterable {
     public var entryPoints: [String] {
         let weightTypes = ["f32", "bf16", "f16"]
         switch self {
-        case .linear: return weightTypes.map { "vv_linear_\($0)" }
+        case .linear: return weightTypes.flatMap { ["vv_linear_\($0)", "vv_gemm_\($0)"] }
         case .embedding: return weightTypes.map { "vv_embedding_\($0)" }
         case .norm: return ["vv_rms_norm_f32"]
         case .rope: return ["vv_rope_f32"]

@@ -54,7 +54,7 @@ unsigned grid_for(long long n, unsigned block, unsigned cap) {
 }
 
 void linear_cases() {
-    int shapes[][3] = {{1, 37, 13}, {5, 64, 96}, {7, 96, 40}, {33, 200, 70}};
+    int shapes[][3] = {{1, 37, 13}, {5, 64, 96}, {7, 96, 40}, {33, 200, 70}, {70, 33, 130}};
     for (auto &s : shapes)
         for (int wtype = 0; wtype < 3; wtype++) {
             int m = s[0], k = s[1], n = s[2];
@@ -66,6 +66,11 @@ void linear_cases() {
             vv_linear(0, wtype, x.data(), m, k, wb.data(), bias.data(), want.data(), n, 0, n);
             check("linear " + std::string(type_name(wtype)) + " " + std::to_string(m) + "x" + std::to_string(k) + "x" +
                       std::to_string(n), got, want, 1e-5f);
+            std::vector<float> tiled(m * n);
+            auto gemm = wtype == 0 ? gpu::vv_gemm_f32 : wtype == 1 ? gpu::vv_gemm_bf16 : gpu::vv_gemm_f16;
+            vv_launch(gemm, 2u, 256u, x.data(), (const void *)wb.data(), bias.data(), tiled.data(), m, k, n);
+            check("gemm " + std::string(type_name(wtype)) + " " + std::to_string(m) + "x" + std::to_string(k) + "x" +
+                      std::to_string(n), tiled, want, 1e-5f);
         }
 }
 

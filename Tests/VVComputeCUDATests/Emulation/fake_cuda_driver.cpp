@@ -39,6 +39,7 @@ template <auto Kernel> void launcher(unsigned grid, unsigned block, void **param
 #define VV_ENTRY(name) {#name, &launcher<&gpu::name>}
 const std::map<std::string, Launcher> kernels = {
     VV_ENTRY(vv_linear_f32), VV_ENTRY(vv_linear_bf16), VV_ENTRY(vv_linear_f16),
+    VV_ENTRY(vv_gemm_f32), VV_ENTRY(vv_gemm_bf16), VV_ENTRY(vv_gemm_f16),
     VV_ENTRY(vv_embedding_f32), VV_ENTRY(vv_embedding_bf16), VV_ENTRY(vv_embedding_f16),
     VV_ENTRY(vv_rms_norm_f32), VV_ENTRY(vv_rope_f32),
     VV_ENTRY(vv_write_kv_f32), VV_ENTRY(vv_write_kv_bf16), VV_ENTRY(vv_write_kv_f16),
