@@ -54,7 +54,8 @@ let package = Package(
             resources: [.copy("Torch/Fixtures")]),
         .testTarget(name: "VVComputeTests", dependencies: ["VVCompute"]),
         .testTarget(
-            name: "VVComputeCUDATests", dependencies: ["VVComputeCUDA", "VVComputeCPU", "VVCompute", "VVPlatform"],
+            name: "VVComputeCUDATests",
+            dependencies: ["VVComputeCUDA", "VVComputeCPU", "VVCompute", "VVPlatform", "VVModels", "VVModelFiles"],
             exclude: ["Emulation"]),
         .testTarget(
             name: "VVComputeCPUTests", dependencies: ["VVComputeCPU", "VVCompute", "CVVKernels", "VVModelFiles"],

@@ -1,11 +1,12 @@
 /* A tiny CUDA execution model on the host, enough to run the kernels of Sources/VVComputeCUDA/Kernels on a CPU:
- * blocks run one after another; the threads of a block are fibers (ucontext) on the calling OS thread, switched
- * only at barriers; __syncthreads is a block barrier and warp reductions/shuffles exchange values through a per-warp
+ * blocks run one after another; the threads of a block are fibers on the calling OS thread (created once per launch
+ * and walking the blocks together), switched only at barriers; __syncthreads is a block barrier and warp reductions/shuffles exchange values through a per-warp
  * buffer between two warp barriers. __shared__ variables become function statics (one copy per block, as blocks
  * never overlap). A barrier that can never complete (divergent __syncthreads) aborts with a message. It checks
  * indexing, reductions and synchronisation logic; it says nothing about GPU memory models, timing or code
  * generation. Linux/glibc only (a developer and CI tool). */
 #pragma once
+#include <setjmp.h>
 #include <ucontext.h>
 
 #include <cmath>
@@ -32,20 +33,30 @@ namespace vv_emulation {
 struct Barrier {
     unsigned participants = 0, count = 0, generation = 0;
 };
+/* A fiber is entered once per launch through makecontext/swapcontext; after that it and the scheduler switch with
+ * _setjmp/_longjmp, which (unlike swapcontext) make no system call. */
 struct Fiber {
     ucontext_t context;
+    jmp_buf jump;
     std::vector<char> stack;
-    bool done = false;
+    bool started = false, done = false;
     Barrier *waiting = nullptr;
     unsigned generation = 0;
+    unsigned index = 0;
 };
-inline ucontext_t scheduler;
+inline jmp_buf scheduler_jump;
+inline ucontext_t scheduler_context;
 inline std::vector<Fiber> fibers;
 inline Fiber *current = nullptr;
-inline Barrier block_barrier;
+inline Barrier block_barrier, block_end;
 inline std::vector<Barrier> warp_barriers;
 inline std::vector<float> exchange;
 inline std::function<void()> body;
+inline unsigned grid_blocks = 0;
+
+inline void yield() {
+    if (!_setjmp(current->jump)) _longjmp(scheduler_jump, 1);
+}
 
 /* Arrives at `barrier`; the last arrival continues, the others yield until the barrier's generation moves on. */
 inline void arrive(Barrier &barrier) {
@@ -56,12 +67,19 @@ inline void arrive(Barrier &barrier) {
     }
     current->waiting = &barrier;
     current->generation = barrier.generation;
-    swapcontext(&current->context, &scheduler);
+    yield();
 }
 
+/* One fiber walks every block of the launch as thread `index`, meeting the others at the end of each block. */
 inline void entry() {
-    body();
+    for (unsigned b = 0; b < grid_blocks; b++) {
+        blockIdx.x = b;
+        threadIdx.x = current->index;
+        body();
+        arrive(block_end);
+    }
     current->done = true;
+    _longjmp(scheduler_jump, 1);
 }
 }  // namespace vv_emulation
 
@@ -139,41 +157,47 @@ void vv_launch(Kernel kernel, unsigned grid, unsigned block, Args... args) {
     using namespace vv_emulation;
     blockDim.x = block;
     gridDim.x = grid;
+    grid_blocks = grid;
     if (fibers.size() < block) fibers.resize(block);
     block_barrier = Barrier{block};
+    block_end = Barrier{block};
     warp_barriers.assign((block + 31) / 32, Barrier{32});
     exchange.assign(block, 0.0f);
     body = [&] { kernel(args...); };
-    for (unsigned b = 0; b < grid; b++) {
-        blockIdx.x = b;
+    for (unsigned t = 0; t < block; t++) {
+        Fiber &fiber = fibers[t];
+        if (fiber.stack.empty()) fiber.stack.resize(1 << 16);
+        fiber.started = false;
+        fiber.done = false;
+        fiber.waiting = nullptr;
+        fiber.index = t;
+        getcontext(&fiber.context);
+        fiber.context.uc_stack.ss_sp = fiber.stack.data();
+        fiber.context.uc_stack.ss_size = fiber.stack.size();
+        fiber.context.uc_link = nullptr;
+        makecontext(&fiber.context, entry, 0);
+    }
+    unsigned alive = block;
+    while (alive > 0) {
+        bool progressed = false;
         for (unsigned t = 0; t < block; t++) {
             Fiber &fiber = fibers[t];
-            if (fiber.stack.empty()) fiber.stack.resize(1 << 16);
-            fiber.done = false;
+            if (fiber.done || (fiber.waiting && fiber.waiting->generation == fiber.generation)) continue;
             fiber.waiting = nullptr;
-            getcontext(&fiber.context);
-            fiber.context.uc_stack.ss_sp = fiber.stack.data();
-            fiber.context.uc_stack.ss_size = fiber.stack.size();
-            fiber.context.uc_link = &scheduler;
-            makecontext(&fiber.context, entry, 0);
+            current = &fiber;
+            threadIdx.x = t;
+            if (!_setjmp(scheduler_jump)) {
+                if (fiber.started) _longjmp(fiber.jump, 1);
+                fiber.started = true;
+                swapcontext(&scheduler_context, &fiber.context);
+            }
+            threadIdx.x = t;
+            progressed = true;
+            if (fiber.done) alive--;
         }
-        unsigned alive = block;
-        while (alive > 0) {
-            bool progressed = false;
-            for (unsigned t = 0; t < block; t++) {
-                Fiber &fiber = fibers[t];
-                if (fiber.done || (fiber.waiting && fiber.waiting->generation == fiber.generation)) continue;
-                fiber.waiting = nullptr;
-                current = &fiber;
-                threadIdx.x = t;
-                swapcontext(&scheduler, &fiber.context);
-                progressed = true;
-                if (fiber.done) alive--;
-            }
-            if (!progressed) {
-                std::fprintf(stderr, "emulation deadlock: block %u has threads waiting at a barrier that cannot complete\n", b);
-                std::abort();
-            }
+        if (!progressed) {
+            std::fprintf(stderr, "emulation deadlock: threads wait at a barrier that cannot complete\n");
+            std::abort();
         }
     }
 }

@@ -13,6 +13,7 @@ namespace gpu {
 #include <cstdio>
 #include <cstdlib>
 #include <map>
+#include <mutex>
 #include <string>
 #include <utility>
 
@@ -54,6 +55,7 @@ const std::map<std::string, Launcher> kernels = {
 
 int context_token, stream_token, module_token;
 int launches = 0;
+std::mutex launch_lock;  /* the emulation's state is global: one launch at a time, whichever thread calls */
 }  // namespace
 
 extern "C" {
@@ -98,6 +100,7 @@ int cuModuleUnload(void *) { return 0; }
 int cuLaunchKernel(void *function, unsigned gx, unsigned gy, unsigned gz, unsigned bx, unsigned by, unsigned bz, unsigned,
                    void *, void **params, void **) {
     if (gy != 1 || gz != 1 || by != 1 || bz != 1 || bx % 32 != 0 || gx == 0) return 1;  /* CUDA_ERROR_INVALID_VALUE */
+    std::lock_guard<std::mutex> guard(launch_lock);
     launches++;
     ((Launcher)function)(gx, bx, params);
     return 0;
