@@ -110,4 +110,41 @@ struct CUDAModelParityTests {
         let reference = try #require(trace.tensor(named: "decoder.streamed")).floats()
         #expect(CUDAParity.error(streamed, reference) <= 1e-4, "streamed: \(CUDAParity.error(streamed, reference))")
     }
+
+    /// The realtime 0.5B loop end to end (tiny random model, upstream `generate()` with injected noise; fixture
+    /// `realtime_tiny/`): every latent and the audio, the frame count and the stop reason.
+    @Test(arguments: ["eos", "cap"])
+    func realtimeGenerationMatchesUpstream(_ run: String) throws {
+        let ctx = ComputeContext(backend: try #require(CUDAParity.backend))
+        let folder = CUDAParity.fixture("realtime_tiny")
+        let model = try RealtimeModel.load(directory: folder, context: ctx)
+        let preset = try VoicePreset(
+            contentsOf: URL(fileURLWithPath: folder + "/voice.pt"),
+            shape: VoicePresetShape(
+                baseLayers: 2, ttsLayers: 2, kvHeads: 2, headDim: 8, hiddenSize: 32, dtype: .bfloat16))
+        let file = try SafetensorsFile(path: folder + "/expected.safetensors")
+        func floats(_ name: String) throws -> [Float] { try #require(file.tensor(named: name)).floats() }
+        func ints(_ name: String) throws -> [Int32] {
+            try #require(file.tensor(named: name)).integers().map { Int32($0) }
+        }
+        let meta = try ints("\(run).meta")
+        let frames = Int(meta[0])
+        let noise = try floats("\(run).noise")
+        let options = RealtimeOptions(
+            cfgScale: 1.5, steps: Int(meta[1]), maxNewTokens: meta[2] >= 0 ? Int(meta[2]) : nil)
+        var session = try RealtimeSession(
+            model: model, preset: preset, textIDs: try ints("text_ids"), options: options,
+            noise: .rows((0..<frames).map { Array(noise[($0 * 64)..<(($0 + 1) * 64)]) }), context: ctx)
+        var latents: [Float] = [], audio: [Float] = []
+        while let frame = try session.nextFrame() {
+            latents += frame.latent
+            audio += frame.audio
+        }
+        #expect(session.framesProduced == frames)
+        #expect(session.stopReason == (run == "eos" ? .endOfSpeech : .lengthCap))
+        let latentError = CUDAParity.error(latents, try floats("\(run).latents"))
+        let audioError = CUDAParity.error(audio, try floats("\(run).audio"))
+        #expect(latentError <= 1e-4, "\(run) latents: \(latentError)")
+        #expect(audioError <= 1e-4, "\(run) audio: \(audioError)")
+    }
 }
