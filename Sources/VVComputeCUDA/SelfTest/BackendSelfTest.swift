@@ -80,10 +80,18 @@ struct SelfTestRandom {
     init(seed: UInt64) { state = seed }
 
     mutating func values(_ count: Int, scale: Float = 1) -> [Float] {
-        (0..<count).map { _ in
-            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
-            return (Float(UInt32(truncatingIfNeeded: state >> 33)) * 0x1p-31 * 2 - 1) * scale
+        var state = self.state
+        let step = scale * 0x1p-31 * 2
+        let values = [Float](unsafeUninitializedCapacity: count) { buffer, initialized in
+            guard let base = buffer.baseAddress else { return }
+            for index in 0..<count {
+                state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+                (base + index).initialize(to: Float(UInt32(truncatingIfNeeded: state >> 33)) * step - scale)
+            }
+            initialized = count
         }
+        self.state = state
+        return values
     }
 }
 
