@@ -18,13 +18,15 @@ let package = Package(
         .package(url: "https://github.com/x-sheep/swift-property-based", from: "2.0.1"),
     ],
     targets: [
-        .target(name: "VVAudio"),
+        .target(name: "VVAudio", dependencies: ["VVPlatform"]),
         .target(name: "VVText"),
         .target(name: "VVPlatform"),
         .target(name: "VVModelFiles", dependencies: ["VVPlatform"]),
         .target(name: "VVCompute", dependencies: ["VVPlatform"]),
         .target(name: "CVVKernels"),
         .target(name: "VVComputeCPU", dependencies: ["VVCompute", "CVVKernels"]),
+        .target(
+            name: "VVComputeCUDA", dependencies: ["VVCompute", "VVModelFiles", "VVPlatform"], exclude: ["Kernels"]),
         .target(name: "VVModels", dependencies: ["VVCompute", "VVModelFiles", "VVPlatform"]),
         .target(name: "VVPipelines", dependencies: ["VVAudio", "VVText", "VVModelFiles", "VVModels"]),
         .target(
@@ -40,7 +42,7 @@ let package = Package(
             name: "vibevoice",
             dependencies: [
                 "VVServer", "VVPipelines", "VVAudio", "VVText", "VVModelFiles", "VVModels", "VVComputeCPU", "VVCompute",
-                "VVPlatform",
+                "VVComputeCUDA", "VVPlatform",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -51,6 +53,10 @@ let package = Package(
             name: "VVModelFilesTests", dependencies: ["VVModelFiles", "VVPlatform"], exclude: ["Fixtures"],
             resources: [.copy("Torch/Fixtures")]),
         .testTarget(name: "VVComputeTests", dependencies: ["VVCompute"]),
+        .testTarget(
+            name: "VVComputeCUDATests",
+            dependencies: ["VVComputeCUDA", "VVComputeCPU", "VVCompute", "VVPlatform", "VVModels", "VVModelFiles"],
+            exclude: ["Emulation"]),
         .testTarget(
             name: "VVComputeCPUTests", dependencies: ["VVComputeCPU", "VVCompute", "CVVKernels", "VVModelFiles"],
             exclude: ["Fixtures"]),

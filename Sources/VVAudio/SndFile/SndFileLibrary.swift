@@ -3,6 +3,7 @@
 #else
     import Foundation
 #endif
+import VVPlatform
 
 /// libsndfile, opened at run time through a typed table of `@convention(c)` function pointers.
 ///

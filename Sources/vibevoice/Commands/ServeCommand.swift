@@ -78,7 +78,9 @@ struct Serve: AsyncParsableCommand {
         let registry = ModelRegistry(configuration: configuration)
         let uploadDecoder = UploadDecoder(ffmpegPath: configuration.paths.ffmpeg)
         logger.info("audio codecs: \(uploadDecoder.backendSummary)")
-        let device = try testDoubles ? nil : ComputeDevice.select(configuration.device, gpu: nil)
+        let device = try testDoubles ? nil : ComputeDevice.select(
+                configuration.device,
+                gpu: configuration.device.backend == "cpu" ? nil : ServeDevice.gpuMaker(backend: configuration.device.backend))
         if let device { logger.info("\(device.summary)") }
         let context = ServerContext(
             configuration: configuration, registry: registry, metrics: ServerMetrics(), logger: logger,

@@ -50,7 +50,7 @@ final class HubTestServer: @unchecked Sendable {
     private let cdnSocket: Int32
 
     /// Starts serving `repos` (keyed `owner/name`) and `raw` files (keyed by path below `/raw/`).
-    init(repos: [String: Repo], raw: [String: [UInt8]] = [:], lifetime: TimeInterval = 120) throws {
+    init(repos: [String: Repo], raw: [String: [UInt8]] = [:], lifetime: TimeInterval = 600) throws {
         self.repos = repos
         self.raw = raw
         (hubSocket, hubPort) = try HubTestServer.listen()
