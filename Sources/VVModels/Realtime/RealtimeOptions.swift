@@ -20,6 +20,9 @@ public struct RealtimeOptions: Sendable, Equatable {
     /// Benchmarks only: the EOS classifier still runs every frame but its decision is ignored, so a random-weight
     /// model produces exactly the frames asked for (the reference benchmark forces its length the same way).
     public var ignoresEndOfSpeech = false
+    /// Benchmarks only: wait for the device at the end of every timed part, so `RealtimeSession.timings` splits
+    /// asynchronous (GPU) work correctly. Costs a synchronisation per part; the CPU backend ignores it.
+    public var synchronizesTimings = false
 
     /// Creates options; the defaults are those of the upstream demos.
     public init(

@@ -166,6 +166,7 @@ public struct RealtimeSession {
     private mutating func feedBack(_ z: Tensor) throws {
         var clock = Stopwatch()
         let embedding = try ctx.add(model.acousticConnector.forward(z, ctx), speechType.reshaped([model.hiddenSize]))
+        try syncForTimings()
         timings.connector += clock.seconds
         ttsCount += 1
         if ttsCount > maxLength {
@@ -178,6 +179,7 @@ public struct RealtimeSession {
         let h = try model.ttsLM.forward(.embeddings(pair), tokens: 1, cache: &ttsCache, context: ctx)
         positive = try h.rows(0..<1)
         negative = try h.rows(1..<2)
+        try syncForTimings()
         timings.ttsPair += clock.seconds
         clock = Stopwatch()
         let end = try model.eosClassifier.isEnd(positive, ctx)[0]
@@ -210,7 +212,10 @@ public struct RealtimeSession {
             return
         }
         let clock = Stopwatch()
-        defer { timings.textWindows += clock.seconds }
+        defer {
+            try? syncForTimings()
+            timings.textWindows += clock.seconds
+        }
         let hLM = try model.baseLM.forward(
             .ids(ctx.uploadInt32(ids, shape: [n])), tokens: n, cache: &lmCache, context: ctx)
         let x = try ctx.add(hLM, textType.reshaped([model.hiddenSize]))
@@ -218,6 +223,11 @@ public struct RealtimeSession {
         let hTTS = try model.ttsLM.forward(.embeddings(x), tokens: n, cache: &ttsCache, slots: 0..<1, context: ctx)
         positive = try Qwen2Model.lastTokenRows(hTTS, batch: 1, tokens: n, context: ctx)
         ttsCount += n
+    }
+
+    /// Waits for queued device work when the options ask for exact part timings.
+    private func syncForTimings() throws {
+        if options.synchronizesTimings { try ctx.backend.synchronize() }
     }
 
     /// Grows the TTS cache pair (doubling, at least to `needed`) by copying each branch's cached positions into a

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import VVCompute
 import VVComputeCPU
+import VVComputeCUDA
 import VVModelFiles
 import VVModels
 import VVPlatform
@@ -37,7 +38,11 @@ extension Bench {
         var weights: WeightType = .bf16
         @Option(help: "KV cache storage type (f32 is the reference; bf16/f16 halve cache memory and traffic).")
         var kvCache: WeightType = .f32
-        @Option(help: "Thread counts to measure, comma-separated.")
+        @Option(help: "Compute backend: cpu, or cuda (experimental: see docs/cuda.md).")
+        var backend: BenchBackend = .cpu
+        @Option(help: "CUDA device index (with --backend cuda).")
+        var gpuID = 0
+        @Option(help: "Thread counts to measure, comma-separated (CPU backend).")
         var threads: String = "1,2"
         @Option(help: "Prefill length in tokens (batch 1).")
         var prefill: Int = 128
@@ -74,8 +79,19 @@ extension Bench {
                 config: plan.config, prefix: "model", layers: plan.layers, embedding: plan.inputsAreIds,
                 finalNorm: true, lmHead: plan.head != .none, dtype: dtype)
             var rows: [BenchRow] = []
-            for count in threadList {
-                rows.append(try measureSwift(plan: plan, source: source, threads: count))
+            switch backend {
+            case .cpu:
+                for count in threadList {
+                    let ctx = ComputeContext(backend: CPUBackend(threads: count))
+                    rows.append(try measureSwift(plan: plan, source: source, context: ctx, threads: count))
+                }
+            case .cuda:
+                let cuda = try CUDABackend.load(gpuID: gpuID)
+                try cuda.prepareKernels()
+                var row = try measureSwift(plan: plan, source: source, context: ComputeContext(backend: cuda), threads: 0)
+                row.impl = "cuda"
+                row.note = "\(cuda.device)"
+                rows.append(row)
             }
             if torchPython != "none" {
                 for count in threadList { rows.append(measureTorch(plan: plan, threads: count)) }
@@ -89,8 +105,9 @@ extension Bench {
             try printBenchReport(report, json: json) { report.table(contexts: contextList) }
         }
 
-        private func measureSwift(plan: BenchPlan, source: InMemoryTensors, threads: Int) throws -> BenchRow {
-            let ctx = ComputeContext(backend: CPUBackend(threads: threads))
+        private func measureSwift(
+            plan: BenchPlan, source: InMemoryTensors, context ctx: ComputeContext, threads: Int
+        ) throws -> BenchRow {
             let binder = WeightBinder(source: source)
             let root = WeightScope(binder: binder, context: ctx)
             let model = try Qwen2Model(

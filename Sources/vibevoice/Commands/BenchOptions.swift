@@ -38,3 +38,8 @@ func printBenchReport<Report: Encodable>(_ report: Report, json: Bool, table: ()
         print(table())
     }
 }
+
+/// The compute backend a benchmark runs on.
+enum BenchBackend: String, ExpressibleByArgument, CaseIterable, Codable {
+    case cpu, cuda
+}

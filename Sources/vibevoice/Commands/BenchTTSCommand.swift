@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import VVCompute
 import VVComputeCPU
+import VVComputeCUDA
 import VVModelFiles
 import VVModels
 import VVPlatform
@@ -36,7 +37,11 @@ struct BenchTTS: AsyncParsableCommand {
     var weights: BenchWeightType = .bf16
     @Option(help: "KV cache storage type: f32 (reference parity) or bf16.")
     var kvCache: BenchWeightType = .f32
-    @Option(help: "Thread counts to measure, comma-separated.")
+    @Option(help: "Compute backend: cpu, or cuda (experimental: see docs/cuda.md).")
+    var backend: BenchBackend = .cpu
+    @Option(help: "CUDA device index (with --backend cuda).")
+    var gpuID = 0
+    @Option(help: "Thread counts to measure, comma-separated (CPU backend).")
     var threads: String = "1,2"
     @Option(help: "Speech frames per utterance (133 ms of audio each).")
     var frames: Int = 48
@@ -89,7 +94,20 @@ struct BenchTTS: AsyncParsableCommand {
             } ?? RealtimeRandomWeights.preset(config: config)
         let prepared = loadStart.seconds
         var rows: [TTSBenchRow] = []
-        for count in threadList { rows.append(try measureSwift(config: config, source: source, preset: preset, threads: count)) }
+        switch backend {
+        case .cpu:
+            for count in threadList {
+                let ctx = ComputeContext(backend: CPUBackend(threads: count))
+                rows.append(try measureSwift(config: config, source: source, preset: preset, context: ctx, threads: count))
+            }
+        case .cuda:
+            let cuda = try CUDABackend.load(gpuID: gpuID)
+            try cuda.prepareKernels()
+            var row = try measureSwift(
+                config: config, source: source, preset: preset, context: ComputeContext(backend: cuda), threads: 0)
+            row.note = "\(cuda.device)"
+            rows.append(row)
+        }
         let swiftPeak = ProcessMemory.peakResidentBytes()
         if python != "none" {
             for count in threadList { rows.append(measureReference(threads: count)) }
@@ -123,12 +141,13 @@ struct BenchTTS: AsyncParsableCommand {
     }
 
     private func measureSwift(
-        config: VibeVoiceStreamingConfig, source: any TensorSource, preset: VoicePreset, threads: Int
+        config: VibeVoiceStreamingConfig, source: any TensorSource, preset: VoicePreset, context ctx: ComputeContext,
+        threads: Int
     ) throws -> TTSBenchRow {
-        let ctx = ComputeContext(backend: CPUBackend(threads: threads))
         let model = try RealtimeModel(config: config, source: source, context: ctx)
         var options = RealtimeOptions(cfgScale: cfgScale, steps: steps, cacheDType: kvCache == .f32 ? .f32 : .bf16)
         options.ignoresEndOfSpeech = true
+        options.synchronizesTimings = true
         var generator = SystemRandomNumberGenerator()
         let vocab = Int32(config.decoder.vocabSize)
         var measured: [TTSBenchRun] = []
@@ -161,7 +180,8 @@ struct BenchTTS: AsyncParsableCommand {
                         diffusion: t.diffusion / n * 1000, decoder: t.decoder / n * 1000,
                         connectorAndEOS: (t.connector + t.eos) / n * 1000, other: (wall - t.total) / n * 1000)))
         }
-        return TTSBenchRow(impl: "swift", threads: threads, runs: measured, peakRSSBytes: nil, note: nil)
+        return TTSBenchRow(
+            impl: threads == 0 ? "cuda" : "swift", threads: threads, runs: measured, peakRSSBytes: nil, note: nil)
     }
 
     private func measureReference(threads: Int) -> TTSBenchRow {

@@ -69,7 +69,7 @@ struct TTSBenchRow: Codable {
     let runs: [TTSBenchRun]
     /// The reference process's own peak (Swift's is the report's, one process for every row).
     let peakRSSBytes: Int?
-    let note: String?
+    var note: String?
 
     /// The first utterance after load.
     var cold: TTSBenchRun? { runs.first }
@@ -131,7 +131,7 @@ struct TTSBenchReport: Codable {
                 let s = warm.split
                 line += "   |" + cell(s.textWindows, 6) + cell(s.ttsPair, 10) + cell(s.diffusion, 11)
                 line += cell(s.decoder, 9) + cell(s.connectorAndEOS, 10) + cell(s.other, 7)
-                if row.impl == "swift", let referenceBest {
+                if row.impl != "python", let referenceBest {
                     line += String(format: "   %.1f× the fastest python row", referenceBest / warm.msPerFrame)
                 }
             }
@@ -139,13 +139,14 @@ struct TTSBenchReport: Codable {
             if let note = row.note { line += "  (\(note))" }
             lines.append(line)
         }
-        for row in results where row.impl == "swift" {
+        for row in results where row.impl != "python" {
             guard let f = row.warm?.firstAudio else { continue }
+            let who = row.threads == 0 ? row.impl : "\(row.impl) \(row.threads) thr"
             lines.append(
-                String(
-                    format: "swift %d thr first audio (warm): set-up %.1f + text window %.1f + diffusion %.1f + "
-                        + "decoder %.1f + other %.1f ms", row.threads, f.setUp, f.textWindow, f.diffusion, f.decoder,
-                    f.other))
+                who
+                    + String(
+                        format: " first audio (warm): set-up %.1f + text window %.1f + diffusion %.1f + decoder %.1f + "
+                            + "other %.1f ms", f.setUp, f.textWindow, f.diffusion, f.decoder, f.other))
         }
         lines.append(
             "swift: peak RSS \(mib(swiftPeakRSSBytes)) for the whole process (every thread count); model and "
