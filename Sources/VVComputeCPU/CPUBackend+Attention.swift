@@ -5,13 +5,7 @@ extension CPUBackend {
     /// Rotary embedding of `x` `[rows, heads * headDim]` at i32 `positions` `[rows]`.
     public func rope(_ x: Tensor, positions: Tensor, params: RopeParams) throws -> Tensor {
         let op = "rope"
-        let width = params.heads * params.headDim
-        guard x.shape.last == width, params.headDim % 2 == 0, positions.dtype == .i32,
-            positions.elementCount == x.shape.rows
-        else {
-            throw ComputeError.invalidArgument(
-                op: op, reason: "x \(x.shape), positions \(positions.shape), heads \(params.heads)x\(params.headDim)")
-        }
+        try OpShapeChecks.rope(x, positions: positions, params: params)
         let input = try floats(x, op)
         let pos = try address(positions, op).assumingMemoryBound(to: Int32.self)
         let (result, output) = try allocate(x.shape)

@@ -5,20 +5,9 @@ extension CPUBackend {
     /// 1-D convolution (no padding), parallel over (batch, output channel) rows.
     public func conv1d(_ x: Tensor, weight: Tensor, bias: Tensor?, params p: Conv1dParams) throws -> Tensor {
         let op = "conv1d"
-        guard x.shape.rank == 3, weight.shape.rank == 3, p.stride > 0, p.dilation > 0, p.groups > 0 else {
-            throw ComputeError.invalidArgument(op: op, reason: "x \(x.shape), weight \(weight.shape), \(p)")
-        }
-        let (batch, cin, time) = (x.shape[0], x.shape[1], x.shape[2])
-        let (cout, kernel) = (weight.shape[0], weight.shape[2])
-        let span = p.dilation * (kernel - 1) + 1
-        guard cin % p.groups == 0, cout % p.groups == 0, weight.shape[1] == cin / p.groups, kernel > 0, time >= span
-        else {
-            throw ComputeError.invalidArgument(op: op, reason: "x \(x.shape) does not fit weight \(weight.shape), \(p)")
-        }
-        if let bias, bias.shape != [cout] {
-            throw ComputeError.invalidArgument(op: op, reason: "bias \(bias.shape) for \(cout) channels")
-        }
-        let outTime = (time - span) / p.stride + 1
+        let s = try OpShapeChecks.conv1d(x, weight: weight, bias: bias, params: p)
+        let (batch, cin, time, cout, kernel, outTime) =
+            (s.batch, s.inputChannels, s.time, s.outputChannels, s.kernel, s.outputTime)
         if p.groups == 1 {  // dense: unfold the patches and reuse the matmul kernels (weight as [cout, cin·kernel])
             let (columns, columnPointer) = try allocate([batch * outTime, cin * kernel])
             vv_im2col_f32(
@@ -50,17 +39,8 @@ extension CPUBackend {
         -> Tensor
     {
         let op = "convTranspose1d"
-        guard x.shape.rank == 3, weight.shape.rank == 3, p.stride > 0, p.groups > 0, x.shape[2] > 0 else {
-            throw ComputeError.invalidArgument(op: op, reason: "x \(x.shape), weight \(weight.shape), \(p)")
-        }
-        let (batch, cin, time) = (x.shape[0], x.shape[1], x.shape[2])
-        let kernel = weight.shape[2], cout = weight.shape[1] * p.groups
-        guard weight.shape[0] == cin, cin % p.groups == 0, kernel > 0 else {
-            throw ComputeError.invalidArgument(op: op, reason: "x \(x.shape) does not fit weight \(weight.shape), \(p)")
-        }
-        if let bias, bias.shape != [cout] {
-            throw ComputeError.invalidArgument(op: op, reason: "bias \(bias.shape) for \(cout) channels")
-        }
+        let s = try OpShapeChecks.convTranspose1d(x, weight: weight, bias: bias, params: p)
+        let (batch, cin, time, cout, kernel) = (s.batch, s.inputChannels, s.time, s.outputChannels, s.kernel)
         let input = UnsafePointer(try floats(x, op))
         let weights = UnsafeRawPointer(try address(weight, op))
         let code = try weightType(weight.dtype, op)

@@ -4,13 +4,7 @@ extension CUDABackend {
     /// Rotary embedding (`rope.cu`); θ is rounded to f32 as the CPU backend does.
     public func rope(_ x: Tensor, positions: Tensor, params: RopeParams) throws -> Tensor {
         let op = "rope"
-        let width = params.heads * params.headDim
-        guard x.shape.last == width, params.headDim % 2 == 0, positions.dtype == .i32,
-            positions.elementCount == x.shape.rows
-        else {
-            throw ComputeError.invalidArgument(
-                op: op, reason: "x \(x.shape), positions \(positions.shape), heads \(params.heads)x\(params.headDim)")
-        }
+        try OpShapeChecks.rope(x, positions: positions, params: params)
         try makeCurrent()
         let result = try allocate(x.shape)
         guard result.elementCount > 0 else { return result }

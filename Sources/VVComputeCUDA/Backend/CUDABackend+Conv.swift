@@ -4,20 +4,9 @@ extension CUDABackend {
     /// 1-D convolution, no padding (`conv.cu`, one thread per output).
     public func conv1d(_ x: Tensor, weight: Tensor, bias: Tensor?, params p: Conv1dParams) throws -> Tensor {
         let op = "conv1d"
-        guard x.shape.rank == 3, weight.shape.rank == 3, p.stride > 0, p.dilation > 0, p.groups > 0 else {
-            throw ComputeError.invalidArgument(op: op, reason: "x \(x.shape), weight \(weight.shape), \(p)")
-        }
-        let (batch, cin, time) = (x.shape[0], x.shape[1], x.shape[2])
-        let (cout, kernel) = (weight.shape[0], weight.shape[2])
-        let span = p.dilation * (kernel - 1) + 1
-        guard cin % p.groups == 0, cout % p.groups == 0, weight.shape[1] == cin / p.groups, kernel > 0, time >= span
-        else {
-            throw ComputeError.invalidArgument(op: op, reason: "x \(x.shape) does not fit weight \(weight.shape), \(p)")
-        }
-        if let bias, bias.shape != [cout] {
-            throw ComputeError.invalidArgument(op: op, reason: "bias \(bias.shape) for \(cout) channels")
-        }
-        let outTime = (time - span) / p.stride + 1
+        let s = try OpShapeChecks.conv1d(x, weight: weight, bias: bias, params: p)
+        let (batch, cin, time, cout, kernel, outTime) =
+            (s.batch, s.inputChannels, s.time, s.outputChannels, s.kernel, s.outputTime)
         try makeCurrent()
         let result = try allocate([batch, cout, outTime])
         guard result.elementCount > 0 else { return result }
@@ -38,17 +27,8 @@ extension CUDABackend {
         -> Tensor
     {
         let op = "convTranspose1d"
-        guard x.shape.rank == 3, weight.shape.rank == 3, p.stride > 0, p.groups > 0, x.shape[2] > 0 else {
-            throw ComputeError.invalidArgument(op: op, reason: "x \(x.shape), weight \(weight.shape), \(p)")
-        }
-        let (batch, cin, time) = (x.shape[0], x.shape[1], x.shape[2])
-        let kernel = weight.shape[2], cout = weight.shape[1] * p.groups
-        guard weight.shape[0] == cin, cin % p.groups == 0, kernel > 0 else {
-            throw ComputeError.invalidArgument(op: op, reason: "x \(x.shape) does not fit weight \(weight.shape), \(p)")
-        }
-        if let bias, bias.shape != [cout] {
-            throw ComputeError.invalidArgument(op: op, reason: "bias \(bias.shape) for \(cout) channels")
-        }
+        let s = try OpShapeChecks.convTranspose1d(x, weight: weight, bias: bias, params: p)
+        let (batch, cin, time, cout, kernel) = (s.batch, s.inputChannels, s.time, s.outputChannels, s.kernel)
         try makeCurrent()
         let result = try allocate([batch, cout, (time - 1) * p.stride + kernel])
         guard result.elementCount > 0 else { return result }
