@@ -50,6 +50,8 @@ public struct RealtimeEngine: ModelEngine {
                 var session = try RealtimeSession(
                     model: model, preset: preset, textIDs: ids, options: defaults,
                     noise: .generator(GaussianNoise(seed: 0)), context: context)
+                // Two calls: the second runs the first frame's feedback step (connector, TTS pair, EOS) too.
+                _ = try session.nextFrame()
                 _ = try session.nextFrame()
             }.value
         }
