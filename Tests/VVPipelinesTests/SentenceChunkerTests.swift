@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 import VVPipelines
 
@@ -54,5 +55,18 @@ struct SentenceChunkerTests {
             #expect(pieces.joined() == text, "\(text.debugDescription) budget \(budget)")
             #expect(pieces.allSatisfy { $0.count <= budget }, "\(text.debugDescription) budget \(budget)")
         }
+    }
+
+    /// A cost where joining sentences costs more than the parts (as tokens merging across a boundary would): the
+    /// packing by summed costs is checked against the whole piece's cost and re-packed when over.
+    @Test func piecesDearerThanTheirSentencesAreRepacked() {
+        let text = "Aa. Bb. Cc. Dd. Ee. Ff. Gg."
+        // Each sentence boundary inside a piece costs 4 extra.
+        func cost(_ s: Substring) -> Int {
+            s.count + 4 * max(0, s.trimmingCharacters(in: .whitespaces).split(separator: ".").count - 1)
+        }
+        let pieces = SentenceChunker.chunks(text, budget: 12, cost: cost)
+        #expect(pieces.joined() == text)
+        #expect(pieces.allSatisfy { cost($0) <= 12 }, "\(pieces.map { ($0, cost($0)) })")
     }
 }

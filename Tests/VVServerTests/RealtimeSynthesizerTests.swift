@@ -32,13 +32,13 @@ import VVText
     @Test func longTextIsSplitAtSentencesWithNothingDropped() throws {
         let synth = try Self.synthesizer()
         let tokenizer = synth.tokenizer
-        // The tiny model: 64 positions, a 7-position prompt ⇒ 57 left, 14 kept for trailing speech, 3 windows.
-        #expect(RealtimeSynthesizer.textBudget(maxPositions: 64, promptLength: 7) == 15)
-        #expect(RealtimeSynthesizer.textBudget(maxPositions: 8192, promptLength: 183) == 3570)
+        // The tiny model: 64 positions, a 7-position prompt ⇒ 57 left, 1 + 3 positions per token.
+        #expect(RealtimeSynthesizer.textBudget(maxPositions: 64, promptLength: 7) == 14)
+        #expect(RealtimeSynthesizer.textBudget(maxPositions: 8192, promptLength: 183) == 2002)
         let chunks = RealtimeSynthesizer.textChunks(
             Self.longText, tokenizer: tokenizer, maxPositions: 64, promptLength: 7)
         #expect(chunks.count > 1)
-        #expect(chunks.allSatisfy { $0.count <= 15 })
+        #expect(chunks.allSatisfy { $0.count <= 14 })
         // Decoding the pieces gives back every word in order (each piece is normalised: stripped + "\n").
         let decoded = chunks.map { tokenizer.decode($0.map(Int.init)) }
         #expect(decoded.allSatisfy { $0.hasSuffix("\n") })

@@ -161,6 +161,15 @@ public struct RealtimeSession {
         return frame
     }
 
+    /// Runs the feedback step of the frame last returned, if it has not run yet, without starting another frame
+    /// (a caller that stops after a fixed number of frames and wants the reference's full work for them, as the
+    /// benchmark does). May set `stopReason`.
+    public mutating func completeFeedback() throws {
+        guard stopReason == nil, let z = pendingLatent else { return }
+        pendingLatent = nil
+        try feedBack(z)
+    }
+
     /// The reference's step after a frame: the scaled latent through the connector (+ speech type) into both TTS
     /// branches as one batch of two, then EOS on the positive state; or the length cap first.
     private mutating func feedBack(_ z: Tensor) throws {

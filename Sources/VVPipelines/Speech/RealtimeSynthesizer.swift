@@ -22,7 +22,8 @@ public struct RealtimeSynthesizer: SpeechSynthesizer {
     public let defaults: RealtimeOptions
     /// The voices offered (the catalog's streaming presets).
     public let voices: [VoiceInfo]
-    /// Called with each frame's index as it is produced (metrics, tests); runs on the generating task.
+    /// Called with each frame's index as it is produced (metrics, tests); runs on the compute thread, outside Swift
+    /// concurrency, so it must not block or touch actor state synchronously.
     public var onFrame: (@Sendable (Int) -> Void)?
 
     /// The range `cfg_scale` is clamped to (the web demo's slider is 1.3–3.0; 1.0 disables guidance).
@@ -71,16 +72,18 @@ public struct RealtimeSynthesizer: SpeechSynthesizer {
         return options
     }
 
-    /// Text tokens one session may take, for a model of `maxPositions` positions, so that its text, the 6 frames after each 5-token window and a tail of
-    /// trailing speech fit after a prompt of `promptLength` TTS positions. The tail is 150
-    /// frames (20 s) on the real model, a quarter of the room on tiny test models. 3,570 tokens (about ten minutes
-    /// of speech) for the 0.5B with a 183-position prompt.
+    /// Text tokens one session may take, for a model of `maxPositions` positions, after a prompt of `promptLength`
+    /// TTS positions. Every text token takes a position, and so does every speech frame; the reference feeds 5
+    /// tokens per 6 frames (6.25 tokens/s), faster than speech (about 3.5 tokens/s), so the speech of a long text
+    /// lags and is finished after the text has run out. Budgeting 3 frames per token (speech as slow as 2.5
+    /// tokens/s) keeps the whole piece's speech inside the context: 2,002 tokens (about ten minutes of speech) for
+    /// the 0.5B with a 183-position prompt.
     public static func textBudget(maxPositions: Int, promptLength: Int) -> Int {
-        let room = maxPositions - promptLength
-        let tail = min(150, room / 4)
-        let perWindow = RealtimeModel.textWindow + RealtimeModel.speechWindow
-        return max(1, (room - tail) / perWindow * RealtimeModel.textWindow)
+        max(1, (maxPositions - promptLength) / (1 + framesPerTokenBudget))
     }
+
+    /// Speech frames budgeted per text token (see `textBudget`).
+    public static let framesPerTokenBudget = 3
 
     /// The token ids of each session `text` is spoken in: one session (the reference's exact input,
     /// `text.strip() + "\n"`) when it fits `textBudget`, else sentence-bounded pieces that each fit, every piece

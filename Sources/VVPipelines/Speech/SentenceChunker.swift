@@ -42,32 +42,61 @@ public enum SentenceChunker {
     }
 
     /// Packs the sentences of `text` greedily into pieces whose `cost` is at most `budget`.
+    ///
+    /// Each sentence is costed once and pieces are packed by the sum of their sentences' costs, so long texts take
+    /// linear time; each piece is then costed whole once, and the rare piece whose whole cost exceeds the sum
+    /// (tokens merging across a sentence boundary) is re-packed exactly.
     /// - Parameters:
     ///   - budget: the largest cost one piece may have (at least the cost of one character).
     ///   - cost: the cost of a piece (its token count), which must grow with the text.
     public static func chunks(_ text: String, budget: Int, cost: (Substring) -> Int) -> [Substring] {
         guard cost(text[...]) > budget else { return text.isEmpty ? [] : [text[...]] }
-        var pieces: [Substring] = []
-        var current: Substring?
+        var units: [(text: Substring, cost: Int)] = []
         for sentence in sentences(text) {
-            if let open = current {
-                let joined = text[open.startIndex..<sentence.endIndex]
-                if cost(joined) <= budget {
-                    current = joined
-                    continue
-                }
-                pieces.append(open)
-                current = nil
-            }
-            if cost(sentence) <= budget {
-                current = sentence
+            let c = cost(sentence)
+            if c <= budget {
+                units.append((sentence, c))
             } else {
-                var parts = split(sentence, budget: budget, cost: cost)
-                current = parts.popLast()
-                pieces += parts
+                units += split(sentence, budget: budget, cost: cost).map { ($0, cost($0)) }
             }
         }
-        if let current { pieces.append(current) }
+        var pieces: [Substring] = []
+        var start = 0
+        while start < units.count {
+            var end = start + 1, total = units[start].cost
+            while end < units.count, total + units[end].cost <= budget {
+                total += units[end].cost
+                end += 1
+            }
+            let piece = text[units[start].text.startIndex..<units[end - 1].text.endIndex]
+            if end - start == 1 || cost(piece) <= budget {
+                pieces.append(piece)
+            } else {
+                pieces += exactPacking(units[start..<end].map(\.text), text: text, budget: budget, cost: cost)
+            }
+            start = end
+        }
+        return pieces
+    }
+
+    /// Greedy packing that costs every candidate piece whole (quadratic; only for the few sentences of one piece).
+    static func exactPacking(
+        _ units: [Substring], text: String, budget: Int, cost: (Substring) -> Int
+    ) -> [Substring] {
+        var pieces: [Substring] = []
+        var open: Substring?
+        for unit in units {
+            if let current = open {
+                let joined = text[current.startIndex..<unit.endIndex]
+                if cost(joined) <= budget {
+                    open = joined
+                    continue
+                }
+                pieces.append(current)
+            }
+            open = unit
+        }
+        if let open { pieces.append(open) }
         return pieces
     }
 

@@ -169,6 +169,7 @@ struct BenchTTS: AsyncParsableCommand {
                     setUp: setUp * 1000, textWindow: t.textWindows * 1000, diffusion: t.diffusion * 1000,
                     decoder: t.decoder * 1000, other: (elapsed - setUp - t.total) * 1000)
             }
+            try session.completeFeedback()  // the last frame's TTS pair and EOS, as the reference runs them
             let wall = clock.seconds
             let n = Double(session.framesProduced)
             let t = session.timings

@@ -31,7 +31,7 @@ struct TTSFirstAudioSplit: Codable {
     var diffusion: Double
     /// The first frame's decode.
     var decoder: Double
-    /// The rest (connector, EOS and the TTS pair of the first frame run before it is returned).
+    /// Unaccounted time (glue between the parts).
     var other: Double
 
     enum CodingKeys: String, CodingKey {

@@ -34,7 +34,7 @@ enum ServeDevice {
         [
             "device": "cuda:\(device.ordinal)", "name": device.name,
             "compute_capability": "\(device.computeCapabilityMajor).\(device.computeCapabilityMinor)",
-            "memory_total_bytes": String(device.totalMemory), "memory_free_bytes": String(device.freeMemory),
+            "memory_total_bytes": String(device.totalMemory), "memory_free_bytes_at_start": String(device.freeMemory),
             "kernels": compiler,
         ]
     }

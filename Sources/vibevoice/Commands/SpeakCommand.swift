@@ -69,6 +69,12 @@ struct Speak: AsyncParsableCommand {
     @Option(name: [.customShort("o"), .long], help: "Output WAV file.")
     var output: String
 
+    /// Float dump for comparisons.
+    @Option(
+        name: .long,
+        help: "Also write a safetensors file with `latents` [frames, 64] and the float `audio` [samples] (f32).")
+    var dump: String?
+
     func validate() throws {
         guard (1...50).contains(steps) else { throw ValidationError("--steps must be between 1 and 50") }
         guard cfgScale.isFinite, cfgScale > 0 else { throw ValidationError("--cfg-scale must be a positive number") }
@@ -113,22 +119,33 @@ struct Speak: AsyncParsableCommand {
             "loaded in \(format(started.seconds)) s; voice \(entry.info.id), \(tokenCount) tokens"
                 + (chunks.count > 1 ? " in \(chunks.count) pieces (split at sentences: longer than one context)" : ""))
         var encoder = WAVFileEncoder(sampleRate: 24_000)
+        var latents: [Float] = [], audio: [Float] = []
         let loop = Stopwatch()
         var generator = GaussianNoise(seed: seed)
         var frames = 0
         var stop = "max-frames"
-        pieces: for ids in chunks {
+        pieces: for (piece, ids) in chunks.enumerated() {
             var session = try RealtimeSession(
                 model: model, preset: preset, textIDs: ids, options: RealtimeOptions(cfgScale: cfgScale, steps: steps),
                 noise: noiseRows.map { .rows($0) } ?? .generator(generator), context: ctx)
             while true {
-                if let maxFrames, frames >= maxFrames { break pieces }
+                if let maxFrames, frames >= maxFrames {
+                    stop = "max-frames"
+                    break pieces
+                }
                 guard let frame = try session.nextFrame() else { break }
                 _ = try encoder.encode(frame.audio)
+                if dump != nil {
+                    latents += frame.latent
+                    audio += frame.audio
+                }
                 frames += 1
                 FileHandle.standardError.write(Data("\rframe \(frames)".utf8))
             }
             stop = session.stopReason.map { "\($0)" } ?? stop
+            if session.stopReason == .lengthCap, piece < chunks.count - 1 {
+                progress("\nwarning: piece \(piece + 1) of \(chunks.count) reached the context limit before its end of speech")
+            }
             generator = session.generator ?? generator
             if let rows = noiseRows {
                 noiseRows = Array(rows.dropFirst(session.framesProduced))
@@ -139,6 +156,12 @@ struct Speak: AsyncParsableCommand {
         progress(
             "\n\(frames) frames (\(format(seconds)) s of audio) in \(format(loop.seconds)) s, stop: \(stop)")
         try Data(try encoder.finish()).write(to: URL(fileURLWithPath: output))
+        if let dump {
+            var writer = SafetensorsWriter()
+            try writer.add("latents", floats: latents, shape: [frames, latents.count / max(frames, 1)])
+            try writer.add("audio", floats: audio, shape: [audio.count])
+            try writer.write(to: dump)
+        }
     }
 
     private func progress(_ line: String) { FileHandle.standardError.write(Data((line + "\n").utf8)) }
