@@ -73,7 +73,20 @@ def main():
     ap.add_argument("--cfg-scale", type=float, default=1.5)
     ap.add_argument("--seed", type=int, default=7)
     ap.add_argument("--tolerance", type=float, default=1e-3, help="largest relative error accepted")
+    ap.add_argument("--no-eos", action="store_true",
+                    help="set the EOS classifier's output bias to -100 in both (a copy of the checkpoint), so random "
+                         "weights run until --max-new-tokens instead of stopping after a frame or two")
     args = ap.parse_args()
+    workdir = tempfile.TemporaryDirectory()
+    if args.no_eos:
+        tensors = load_file(os.path.join(args.checkpoint, "model.safetensors"))
+        tensors["tts_eos_classifier.fc2.bias"] = torch.full_like(tensors["tts_eos_classifier.fc2.bias"], -100.0)
+        copy = os.path.join(workdir.name, "checkpoint")
+        os.mkdir(copy)
+        save_file(tensors, os.path.join(copy, "model.safetensors"), metadata={"format": "pt"})
+        os.symlink(os.path.abspath(os.path.join(args.checkpoint, "config.json")), os.path.join(copy, "config.json"))
+        del tensors
+        args.checkpoint = copy
 
     torch.set_num_threads(2)
     config = json.load(open(os.path.join(args.checkpoint, "config.json")))
