@@ -142,9 +142,14 @@ import VVModelFiles
 
     @Test func metricsCountRequestsByRouteModelStatus() async throws {
         let t = await TestAPI()
-        _ = await t.json("POST", "/v1/audio/speech", ["input": "x", "response_format": "pcm"])
+        let speech = await t.json("POST", "/v1/audio/speech", ["input": "x", "response_format": "pcm"])
         _ = await t.json("POST", "/v1/audio/speech", ["input": ""])
         let text = await t.send("GET", "/metrics").text
+        // Speech made (s16le at 24 kHz: 2 bytes a sample) and one first-audio observation for the one success.
+        let audioLine = text.split(separator: "\n").first { $0.hasPrefix(#"vibevoice_speech_audio_seconds_total{model="vibevoice-realtime"}"#) }
+        let seconds = audioLine.flatMap { $0.split(separator: " ").last }.flatMap { Double($0) }
+        #expect(speech.body.count > 0 && seconds == Double(speech.body.count / 2) / 24_000, "\(audioLine ?? "missing")")
+        #expect(text.contains(#"vibevoice_speech_first_audio_seconds_count{model="vibevoice-realtime"} 1"#))
         #expect(text.contains(#"vibevoice_http_requests_total{route="/v1/audio/speech",model="vibevoice-realtime",status="200"} 1"#))
         #expect(text.contains(#"status="400"} 1"#))
         #expect(text.contains(#"vibevoice_queue_depth{model="vibevoice-realtime"} 0"#))

@@ -26,11 +26,15 @@ struct SpeechHandler {
         let permit = try await context.acquireSlot(modelID, connection: request.connection)
         let speech = SpeechRequest(
             text: params.input, voice: voice.id, cfgScale: params.cfgScale, inferenceSteps: params.inferenceSteps, seed: params.seed)
+        let started = ContinuousClock.now
         let events = IteratorBox(synthesizer.synthesize(speech).makeAsyncIterator())
         // Wait for the first piece so a failure before any audio still gets a proper error status.
         let first: SpeechEvent?
         do {
             first = try await watchingClient(request.connection) { try await events.next() }
+            if case .audio = first {
+                context.metrics.recordFirstAudio(model: modelID.rawValue, duration: ContinuousClock.now - started)
+            }
         } catch {
             permit.release()
             throw error
@@ -49,7 +53,8 @@ struct SpeechHandler {
         }
         let streamer = SpeechStreamer(
             events: events, first: first, encoder: encoder, sse: params.streamFormat == .sse, permit: permit,
-            connection: request.connection, context: context, requestID: request.id)
+            connection: request.connection, context: context, requestID: request.id, model: modelID.rawValue,
+            sampleRate: synthesizer.sampleRate)
         return ServerResponse(status: 200, headers: headers, body: .stream { writer in try await streamer.run(writer) })
     }
 }
@@ -65,12 +70,16 @@ final class SpeechStreamer: @unchecked Sendable {
     private let connection: any ClientConnection
     private let context: ServerContext
     private let requestID: String
+    private let model: String
+    private let sampleRate: Int
 
     init(
         events: IteratorBox<AsyncThrowingStream<SpeechEvent, any Error>.Iterator>, first: SpeechEvent?,
         encoder: SpeechOutputEncoder, sse: Bool, permit: ExecutorPermit, connection: any ClientConnection,
-        context: ServerContext, requestID: String
+        context: ServerContext, requestID: String, model: String, sampleRate: Int
     ) {
+        self.model = model
+        self.sampleRate = sampleRate
         self.events = events
         self.pending = first
         self.encoder = encoder
@@ -94,9 +103,12 @@ final class SpeechStreamer: @unchecked Sendable {
 
     private func pump(_ writer: any ResponseBodyWriter) async throws {
         var usage = SpeechUsage(inputTokens: 0, outputTokens: 0)
+        var samplesMade = 0
+        defer { context.metrics.recordAudio(model: model, seconds: Double(samplesMade) / Double(max(sampleRate, 1))) }
         while let event = pending {
             switch event {
             case .audio(let samples):
+                samplesMade += samples.count
                 let bytes = try encoder.encode(samples)
                 try await writer.write(sse ? SpeechHandler.delta(bytes) : bytes)
             case .finished(let u):

@@ -32,6 +32,23 @@ public final class ServerMetrics: Sendable {
         ).record(duration)
     }
 
+    /// Records how long a speech request took from the start of synthesis (its queue slot granted) to its first
+    /// audio: what a streaming client waits before it can play anything.
+    func recordFirstAudio(model: String, duration: Duration) {
+        registry.makeDurationHistogram(
+            descriptor: .init(metricName: "vibevoice_speech_first_audio", unitName: "seconds", helpText: "Time from the start of synthesis to the first audio."),
+            labels: [("model", model)], buckets: Self.durationBuckets
+        ).record(duration)
+    }
+
+    /// Counts seconds of speech produced (before `speed`), per model.
+    func recordAudio(model: String, seconds: Double) {
+        registry.makeCounter(
+            descriptor: .init(metricName: "vibevoice_speech_audio", unitName: "seconds_total", helpText: "Seconds of speech generated."),
+            labels: [("model", model)]
+        ).increment(by: seconds)
+    }
+
     /// Sets the per-model gauges (called at scrape time).
     func setModelGauges(model: String, queueDepth: Int, active: Int, ready: Bool) {
         registry.makeGauge(descriptor: .init(metricName: "vibevoice_queue_depth", unitName: "", helpText: "Requests waiting per model."), labels: [("model", model)])
