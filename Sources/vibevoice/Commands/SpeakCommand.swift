@@ -3,6 +3,7 @@ import Foundation
 import VVAudio
 import VVCompute
 import VVComputeCPU
+import VVComputeCUDA
 import VVModelFiles
 import VVModels
 import VVPlatform
@@ -69,6 +70,14 @@ struct Speak: AsyncParsableCommand {
     @Option(name: [.customShort("o"), .long], help: "Output WAV file.")
     var output: String
 
+    /// Compute backend.
+    @Option(help: "Compute backend: cpu, or cuda (experimental: see docs/cuda.md).")
+    var backend: BenchBackend = .cpu
+
+    /// GPU.
+    @Option(help: "CUDA device index (with --backend cuda).")
+    var gpuID = 0
+
     /// Float dump for comparisons.
     @Option(
         name: .long,
@@ -82,7 +91,16 @@ struct Speak: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let ctx = ComputeContext(backend: CPUBackend())
+        let ctx: ComputeContext
+        switch backend {
+        case .cpu:
+            ctx = ComputeContext(backend: CPUBackend())
+        case .cuda:
+            let cuda = try CUDABackend.load(gpuID: gpuID)
+            try cuda.prepareKernels()
+            progress("compute: \(cuda.device); kernels: \(cuda.compilerDescription)")
+            ctx = ComputeContext(backend: cuda)
+        }
         let started = Stopwatch()
         let files = try SpeakFiles.resolve(modelDir: modelDir, tokenizer: tokenizer, voicesDir: voicesDir)
         let model = try RealtimeModel.load(directory: files.weights.path, context: ctx)
