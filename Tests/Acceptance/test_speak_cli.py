@@ -116,3 +116,11 @@ def test_speak_finds_voices_inside_the_model_folder(tmp_path):
     r = speak("Hello there", "--model-dir", str(model), "--max-frames", "2", "-o", str(tmp_path / "o.wav"), env=env)
     assert r.returncode == 0, r.stderr
     assert "voice en-Tiny_woman" in r.stderr
+
+
+def test_speak_resolves_voices_as_the_server_does(tmp_path):
+    """An OpenAI voice name resolves through the server's order (exact, short name, alias, tokens)."""
+    r = speak("Hello there", "--model-dir", FIXTURE, "--voices-dir", str(voices(tmp_path)), "--voice", "alloy",
+              "--max-frames", "1", "-o", str(tmp_path / "a.wav"))
+    assert r.returncode == 0, r.stderr
+    assert "voice en-Tiny_woman" in r.stderr

@@ -21,7 +21,7 @@ import VVText
         try FileManager.default.copyItem(
             at: root.appendingPathComponent("voice.pt"), to: voices.appendingPathComponent("en-Tiny_woman.pt"))
         let presets = VoicePresetCache(
-            catalog: try VoiceCatalog.scan(voices), shape: RealtimeSynthesizer.presetShape(for: model))
+            catalog: try VoiceCatalog.scan(voices), shape: VoicePresetShape(config: model.config))
         let tokenizer = try Qwen2Tokenizer(contentsOf: root.appendingPathComponent("tokenizer.json"))
         return RealtimeSynthesizer(model: model, tokenizer: tokenizer, presets: presets, context: ctx)
     }

@@ -32,6 +32,16 @@ public struct VoicePresetShape: Sendable, Equatable {
         baseLayers: 4, ttsLayers: 20, kvHeads: 2, headDim: 64, hiddenSize: 896, dtype: .bfloat16)
 }
 
+extension VoicePresetShape {
+    /// The preset shape a realtime model of `config` reads (any float dtype).
+    public init(config: VibeVoiceStreamingConfig) {
+        let d = config.decoder
+        self.init(
+            baseLayers: config.baseLayerCount, ttsLayers: config.ttsBackboneNumHiddenLayers,
+            kvHeads: d.numKeyValueHeads, headDim: d.headDim, hiddenSize: d.hiddenSize, dtype: nil)
+    }
+}
+
 /// A VibeVoice-Realtime voice preset: the prompt's KV caches and last hidden states for the four LM branches.
 ///
 /// Upstream stores it as a dict of four `BaseModelOutputWithPast`, each holding `last_hidden_state`

@@ -44,14 +44,6 @@ public struct RealtimeSynthesizer: SpeechSynthesizer {
         voices = presets.catalog.streamingVoices
     }
 
-    /// The preset shape this model reads (layer counts, KV heads, head size, hidden size; any float dtype).
-    public static func presetShape(for model: RealtimeModel) -> VoicePresetShape {
-        let d = model.config.decoder
-        return VoicePresetShape(
-            baseLayers: model.baseLM.layers.count, ttsLayers: model.ttsLM.layers.count, kvHeads: d.numKeyValueHeads,
-            headDim: d.headDim, hiddenSize: d.hiddenSize, dtype: nil)
-    }
-
     /// The file demo's preprocessing: curly quotes to straight ones, surrounding whitespace removed, one trailing
     /// newline (`text.strip() + "\n"` of the processor).
     public static func normalize(_ text: String) -> String {
@@ -92,6 +84,10 @@ public struct RealtimeSynthesizer: SpeechSynthesizer {
         _ text: String, tokenizer: Qwen2Tokenizer, maxPositions: Int, promptLength: Int
     ) -> [[Int32]] {
         let budget = textBudget(maxPositions: maxPositions, promptLength: promptLength)
+        let normalized = normalize(text)
+        guard normalized != "\n" else { return [] }
+        let whole = tokenizer.encodeInt32(normalized)
+        if whole.count <= budget { return [whole] }  // almost every request: tokenised once
         let pieces = SentenceChunker.chunks(text, budget: budget) {
             tokenizer.encodeInt32(Self.normalize(String($0))).count
         }

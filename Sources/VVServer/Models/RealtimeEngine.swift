@@ -40,7 +40,7 @@ public struct RealtimeEngine: ModelEngine {
             throw ModelLoadError("realtime: no .pt voice presets under \(voices.path)")
         }
         let presets = VoicePresetCache(
-            catalog: catalog, capacity: presetCapacity, shape: RealtimeSynthesizer.presetShape(for: model))
+            catalog: catalog, capacity: presetCapacity, shape: VoicePresetShape(config: model.config))
         let settings = configuration.models.realtime
         let defaults = RealtimeOptions(cfgScale: Float(settings.cfgScale), steps: settings.inferenceSteps)
         if warmUp, let first = catalog.streaming.first {

@@ -206,13 +206,3 @@ struct BenchTTS: AsyncParsableCommand {
         return parsed.row(threads: threads)
     }
 }
-
-extension VoicePresetShape {
-    /// The preset shape a realtime config reads.
-    init(config: VibeVoiceStreamingConfig) {
-        let d = config.decoder
-        self.init(
-            baseLayers: config.baseLayerCount, ttsLayers: config.ttsBackboneNumHiddenLayers,
-            kvHeads: d.numKeyValueHeads, headDim: d.headDim, hiddenSize: d.hiddenSize, dtype: nil)
-    }
-}

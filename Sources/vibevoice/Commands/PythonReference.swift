@@ -7,13 +7,9 @@ enum PythonReference {
     static func lastJSONLine<T: Decodable>(
         _ type: T.Type, python: String, arguments: [String], environment: [String: String]? = nil, hint: String
     ) -> Result<T, PythonReferenceFailure> {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: python)
-        process.arguments = arguments
-        if let environment { process.environment = environment }
+        let process = makeProcess(python, arguments, environment)
         let output = Pipe()
         process.standardOutput = output
-        process.standardError = FileHandle.nullDevice
         do {
             try process.run()
         } catch {
@@ -31,15 +27,21 @@ enum PythonReference {
         return .success(value)
     }
 
-    /// Runs `python arguments…` with its output discarded (the script writes its figures to a file) and returns its
-    /// exit status, or nil when it could not start.
-    static func run(python: String, arguments: [String], environment: [String: String]? = nil) -> Int32? {
+    /// `python arguments…` with stderr discarded, not yet started.
+    private static func makeProcess(_ python: String, _ arguments: [String], _ environment: [String: String]?) -> Process {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: python)
         process.arguments = arguments
         if let environment { process.environment = environment }
-        process.standardOutput = FileHandle.nullDevice
         process.standardError = FileHandle.nullDevice
+        return process
+    }
+
+    /// Runs `python arguments…` with its output discarded (the script writes its figures to a file) and returns its
+    /// exit status, or nil when it could not start.
+    static func run(python: String, arguments: [String], environment: [String: String]? = nil) -> Int32? {
+        let process = makeProcess(python, arguments, environment)
+        process.standardOutput = FileHandle.nullDevice
         do {
             try process.run()
         } catch {

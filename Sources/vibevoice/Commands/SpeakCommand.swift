@@ -27,7 +27,7 @@ struct Speak: AsyncParsableCommand {
     var text: String
 
     /// Voice id or part of one.
-    @Option(name: .long, help: "Voice id (en-Carter_man) or a part of it (carter).")
+    @Option(name: .long, help: "Voice id (en-Carter_man), short name (carter) or OpenAI alias, as the server resolves it.")
     var voice: String?
 
     /// Model folder.
@@ -107,16 +107,19 @@ struct Speak: AsyncParsableCommand {
         let tok = try Qwen2Tokenizer(contentsOf: files.tokenizer)
         let dir = files.voices.path
         let catalog = try VoiceCatalog.scan(URL(fileURLWithPath: dir))
-        let wanted = voice?.lowercased()
-        let entry =
-            wanted.flatMap { w in
-                catalog.streamingEntry(id: w) ?? catalog.streaming.first { $0.info.id.lowercased().contains(w) }
-            } ?? (wanted == nil ? catalog.streaming.first : nil)
-        guard let entry else {
+        // The server's resolution order (exact id, short name, OpenAI alias, name tokens), strict.
+        let resolved: VoiceInfo
+        do {
+            resolved = try VoiceResolver(voices: catalog.streamingVoices, defaultVoice: nil, strict: true)
+                .resolve(voice).voice
+        } catch {
             throw SpeakError(
                 "voice \(voice ?? "") not found; have: \(catalog.streaming.map(\.info.id).joined(separator: ", "))")
         }
-        let preset = try VoicePreset(contentsOf: entry.file, shape: RealtimeSynthesizer.presetShape(for: model))
+        guard let entry = catalog.streamingEntry(id: resolved.id) else {
+            throw SpeakError("voice \(resolved.id) has no preset file")
+        }
+        let preset = try VoicePreset(contentsOf: entry.file, shape: VoicePresetShape(config: model.config))
         var noiseRows: [[Float]]?
         if let noise {
             guard let view = try SafetensorsFile(path: noise).tensor(named: "noise"), view.shape.count == 2,
