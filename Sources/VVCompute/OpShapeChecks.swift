@@ -70,4 +70,38 @@ public enum OpShapeChecks {
                 reason: "x \(x.shape), positions \(positions.shape), heads \(params.heads)x\(params.headDim)")
         }
     }
+
+    /// Tensors of one dtype and rank that agree off `axis`; returns the dimensions of their concatenation.
+    /// - Throws: `ComputeError.invalidArgument` naming `concat`.
+    public static func concat(_ tensors: [Tensor], axis: Int) throws -> [Int] {
+        let op = "concat"
+        guard let first = tensors.first, axis >= 0, axis < first.shape.rank else {
+            throw ComputeError.invalidArgument(op: op, reason: "needs tensors of rank > \(axis)")
+        }
+        var dims = first.shape.dims
+        for tensor in tensors {
+            var other = tensor.shape.dims
+            guard other.count == dims.count, tensor.dtype == first.dtype else {
+                throw ComputeError.invalidArgument(
+                    op: op, reason: "\(tensor.dtype)\(tensor.shape) vs \(first.dtype)\(first.shape)")
+            }
+            other[axis] = dims[axis]
+            guard other == dims else {
+                throw ComputeError.invalidArgument(op: op, reason: "\(tensor.shape) vs \(first.shape) off axis \(axis)")
+            }
+        }
+        dims[axis] = tensors.reduce(0) { $0 + $1.shape[axis] }
+        return dims
+    }
+
+    /// `range` inside dimension `axis` of `x`; returns the dimensions of the slice.
+    /// - Throws: `ComputeError.invalidArgument` naming `slice`.
+    public static func slice(_ x: Tensor, axis: Int, range: Range<Int>) throws -> [Int] {
+        guard axis >= 0, axis < x.shape.rank, range.lowerBound >= 0, range.upperBound <= x.shape[axis] else {
+            throw ComputeError.invalidArgument(op: "slice", reason: "\(range) of axis \(axis) in \(x.shape)")
+        }
+        var dims = x.shape.dims
+        dims[axis] = range.count
+        return dims
+    }
 }

@@ -47,22 +47,8 @@ extension CUDABackend {
     /// Concatenates along `axis` (one strided copy per input).
     public func concat(_ tensors: [Tensor], axis: Int) throws -> Tensor {
         let op = "concat"
-        guard let first = tensors.first, axis >= 0, axis < first.shape.rank else {
-            throw ComputeError.invalidArgument(op: op, reason: "needs tensors of rank > \(axis)")
-        }
-        var dims = first.shape.dims
-        for tensor in tensors {
-            var other = tensor.shape.dims
-            guard other.count == dims.count, tensor.dtype == first.dtype else {
-                throw ComputeError.invalidArgument(
-                    op: op, reason: "\(tensor.dtype)\(tensor.shape) vs \(first.dtype)\(first.shape)")
-            }
-            other[axis] = dims[axis]
-            guard other == dims else {
-                throw ComputeError.invalidArgument(op: op, reason: "\(tensor.shape) vs \(first.shape) off axis \(axis)")
-            }
-        }
-        dims[axis] = tensors.reduce(0) { $0 + $1.shape[axis] }
+        let dims = try OpShapeChecks.concat(tensors, axis: axis)
+        let first = tensors[0]
         try makeCurrent()
         let result = try allocate(Shape(dims), dtype: first.dtype)
         let outer = dims[..<axis].reduce(1, *), inner = dims[(axis + 1)...].reduce(1, *) * first.dtype.byteSize
@@ -81,11 +67,7 @@ extension CUDABackend {
     /// Elements `range` of dimension `axis`, copied.
     public func slice(_ x: Tensor, axis: Int, range: Range<Int>) throws -> Tensor {
         let op = "slice"
-        guard axis >= 0, axis < x.shape.rank, range.lowerBound >= 0, range.upperBound <= x.shape[axis] else {
-            throw ComputeError.invalidArgument(op: op, reason: "\(range) of axis \(axis) in \(x.shape)")
-        }
-        var dims = x.shape.dims
-        dims[axis] = range.count
+        let dims = try OpShapeChecks.slice(x, axis: axis, range: range)
         try makeCurrent()
         let result = try allocate(Shape(dims), dtype: x.dtype)
         let outer = dims[..<axis].reduce(1, *), inner = dims[(axis + 1)...].reduce(1, *) * x.dtype.byteSize
