@@ -21,12 +21,8 @@ public struct VibeVoiceASRConfig: Decodable, Sendable, Equatable {
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         self.decoder = try c.decode(Qwen2Config.self, forKey: .decoder)
-        acousticTokenizer =
-            try (c.decodeIfPresent(AcousticTokenizerConfig.self, forKey: .acousticTokenizer)
-            ?? ConfigDefaults.empty(AcousticTokenizerConfig.self)).value
-        semanticTokenizer =
-            try (c.decodeIfPresent(SemanticTokenizerConfig.self, forKey: .semanticTokenizer)
-            ?? ConfigDefaults.empty(SemanticTokenizerConfig.self)).value
+        acousticTokenizer = try c.decodeOrDefault(AcousticTokenizerConfig.self, forKey: .acousticTokenizer).value
+        semanticTokenizer = try c.decodeOrDefault(SemanticTokenizerConfig.self, forKey: .semanticTokenizer).value
         tieWordEmbeddings = try c.decodeIfPresent(Bool.self, forKey: .tieWordEmbeddings)
     }
 }

@@ -24,15 +24,9 @@ public struct VibeVoiceConfig: Decodable, Sendable, Equatable {
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         self.decoder = try c.decode(Qwen2Config.self, forKey: .decoder)
-        acousticTokenizer =
-            try (c.decodeIfPresent(AcousticTokenizerConfig.self, forKey: .acousticTokenizer)
-            ?? ConfigDefaults.empty(AcousticTokenizerConfig.self)).value
-        semanticTokenizer =
-            try (c.decodeIfPresent(SemanticTokenizerConfig.self, forKey: .semanticTokenizer)
-            ?? ConfigDefaults.empty(SemanticTokenizerConfig.self)).value
-        diffusionHead =
-            try c.decodeIfPresent(DiffusionHeadConfig.self, forKey: .diffusionHead)
-            ?? ConfigDefaults.empty(DiffusionHeadConfig.self)
+        acousticTokenizer = try c.decodeOrDefault(AcousticTokenizerConfig.self, forKey: .acousticTokenizer).value
+        semanticTokenizer = try c.decodeOrDefault(SemanticTokenizerConfig.self, forKey: .semanticTokenizer).value
+        diffusionHead = try c.decodeOrDefault(DiffusionHeadConfig.self, forKey: .diffusionHead)
         tieWordEmbeddings = try c.decodeIfPresent(Bool.self, forKey: .tieWordEmbeddings) ?? true
     }
 }

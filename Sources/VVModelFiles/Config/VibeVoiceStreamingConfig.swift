@@ -27,12 +27,8 @@ public struct VibeVoiceStreamingConfig: Decodable, Sendable, Equatable {
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         self.decoder = try c.decode(Qwen2Config.self, forKey: .decoder)
-        acousticTokenizer =
-            try (c.decodeIfPresent(AcousticTokenizerConfig.self, forKey: .acousticTokenizer)
-            ?? ConfigDefaults.empty(AcousticTokenizerConfig.self)).value
-        diffusionHead =
-            try c.decodeIfPresent(DiffusionHeadConfig.self, forKey: .diffusionHead)
-            ?? ConfigDefaults.empty(DiffusionHeadConfig.self)
+        acousticTokenizer = try c.decodeOrDefault(AcousticTokenizerConfig.self, forKey: .acousticTokenizer).value
+        diffusionHead = try c.decodeOrDefault(DiffusionHeadConfig.self, forKey: .diffusionHead)
         ttsBackboneNumHiddenLayers = try c.decodeIfPresent(Int.self, forKey: .ttsBackboneNumHiddenLayers) ?? 20
         guard ttsBackboneNumHiddenLayers > 0, ttsBackboneNumHiddenLayers < self.decoder.numHiddenLayers else {
             throw DecodingError.dataCorruptedError(
@@ -47,5 +43,12 @@ enum ConfigDefaults {
     /// Decodes `T` from an empty JSON object, so every field takes its default.
     static func empty<T: Decodable>(_ type: T.Type) throws -> T {
         try JSONDecoder().decode(T.self, from: Data("{}".utf8))
+    }
+}
+
+extension KeyedDecodingContainer {
+    /// The sub-config at `key`, or the one upstream builds with all defaults when the key is absent.
+    func decodeOrDefault<T: Decodable>(_ type: T.Type, forKey key: Key) throws -> T {
+        try decodeIfPresent(T.self, forKey: key) ?? ConfigDefaults.empty(T.self)
     }
 }
