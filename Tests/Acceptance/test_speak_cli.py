@@ -59,7 +59,7 @@ def test_speak_reproduces_the_reference_run(tmp_path):
     out = tmp_path / "out.wav"
     r = speak("Hello there", "--model-dir", FIXTURE, "--voices-dir", str(voices(tmp_path)), "--voice", "tiny",
               "--noise", str(tmp_path / "noise.safetensors"), "--steps", str(steps), "--cfg-scale", "1.5",
-              "-o", str(out))
+              "-o", str(out), "--dump", str(tmp_path / "dump.safetensors"))
     assert r.returncode == 0, r.stderr
     assert f"{frames} frames" in r.stderr and "stop: endOfSpeech" in r.stderr, r.stderr
     with wave.open(str(out)) as w:
@@ -71,6 +71,15 @@ def test_speak_reproduces_the_reference_run(tmp_path):
     worst = max(abs(a - b) for a, b in zip(got, quantised))
     assert worst <= 1, f"largest difference {worst} LSB"
     assert max(abs(x) for x in quantised) > 100, "reference audio is not near-silent"
+    # --dump carries the float latents and audio: the latents match the reference's (fp32 max-abs 1e-4, as
+    # RealtimeSessionTests), the audio is the WAV's before quantisation.
+    dump = read_safetensors(tmp_path / "dump.safetensors")
+    assert dump["latents"][1] == [frames, 64] and dump["audio"][1] == [frames * 3200]
+    latent_err = max(abs(a - b) for a, b in zip(floats(dump["latents"][2]), floats(expected["eos.latents"][2])))
+    assert latent_err <= 1e-4, latent_err
+    # (±1: Swift scales in float32 and rounds halves away from zero, Python here in double with ties to even)
+    requantised = [round(max(-1.0, min(1.0, x)) * 32767) for x in floats(dump["audio"][2])]
+    assert max(abs(a - b) for a, b in zip(requantised, got)) <= 1
 
 
 def test_speak_seed_and_frame_limit(tmp_path):
@@ -93,6 +102,7 @@ def test_speak_errors_are_one_line(tmp_path):
         (["hi", "--model-dir", FIXTURE, "--voices-dir", str(folder), "--noise", str(tmp_path / "none.st")],
          "none.st"),
         (["   ", "--model-dir", FIXTURE, "--voices-dir", str(folder)], "the text is empty"),
+        (["hi", "--model-dir", FIXTURE, "--voices-dir", str(folder), "--backend", "cuda"], "NVIDIA driver"),
     ]
     empty_cache = dict(os.environ, VIBEVOICE_CACHE=str(tmp_path / "cache"))
     empty_cache.pop("VOICES_PATH", None)

@@ -47,5 +47,11 @@ struct RealtimeRandomWeightsTests {
         let t = session.timings
         #expect(t.textWindows > 0 && t.ttsPair > 0 && t.diffusion > 0 && t.decoder > 0 && t.eos > 0)
         #expect(t.connector > 0)
+        // The last frame's feedback step runs on request, once, without producing another frame.
+        try session.completeFeedback()
+        let after = session.timings
+        #expect(after.ttsPair > t.ttsPair && after.eos > t.eos && session.framesProduced == 14)
+        try session.completeFeedback()
+        #expect(session.timings == after)
     }
 }
