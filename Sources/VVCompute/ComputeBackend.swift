@@ -31,6 +31,11 @@ public protocol ComputeBackend: AnyObject, Sendable {
     func downloadInt32(_ tensor: Tensor) throws -> [Int32]
     /// Waits for all queued work (synchronisation point).
     func synchronize() throws
+    /// A backend for one request's ops, sharing this one's weights and device: on CUDA a stream (and memory
+    /// cache) of its own, so concurrent requests overlap and one request's work can be captured as a graph; the
+    /// CPU backend returns itself. Tensors of either may be used with the other once the work that made them is
+    /// complete (weights are uploaded before requests start).
+    func makeRequestBackend() throws -> any ComputeBackend
 
     /// `y = x · Wᵀ + bias`: `x` `[rows, in]` f32, `weight` `[out, in]` (f32/bf16/f16), `bias` `[out]` f32 or nil;
     /// returns `[rows, out]` f32.
@@ -89,6 +94,11 @@ public protocol ComputeBackend: AnyObject, Sendable {
     /// Sinusoidal embedding of f32 timesteps `t` `[n]` → `[n, dim]`, `[cos, sin]` order, as the diffusion head's
     /// `TimestepEmbedder.timestep_embedding` (frequencies `exp(-ln(maxPeriod)·i/half)` in f32).
     func timestepEmbedding(_ t: Tensor, dim: Int, maxPeriod: Double) throws -> Tensor
+}
+
+extension ComputeBackend {
+    /// Backends without per-request state serve every request themselves.
+    public func makeRequestBackend() throws -> any ComputeBackend { self }
 }
 
 /// Elementwise functions offered by `ComputeBackend.unary`.

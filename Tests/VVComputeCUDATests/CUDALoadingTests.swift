@@ -100,6 +100,24 @@ struct CUDALoadingTests {
         }
     }
 
+    @Test func graphTableResolvesTheCaptureModeBeginAndTheCUDA12Instantiate() throws {
+        let symbols = RecordingSymbols(exporting: CUDAGraphAPI.symbolNames)
+        _ = try CUDAGraphAPI(symbols)
+        #expect(symbols.requested == CUDAGraphAPI.symbolNames)
+        #expect(symbols.requested.contains("cuStreamBeginCapture_v2"))
+        #expect(!symbols.requested.contains("cuStreamBeginCapture"))
+        #expect(symbols.requested.contains("cuGraphInstantiateWithFlags"))
+        // A CUDA 11.2 driver exports the old names only: no graph table, so every op runs eagerly.
+        let old = RecordingSymbols(
+            exporting: ["cuStreamBeginCapture", "cuStreamEndCapture", "cuGraphInstantiate", "cuGraphLaunch"])
+        #expect(
+            throws: CUDALoadError.symbolMissing(
+                library: "CUDA driver", path: "fake-library.so", symbol: "cuStreamBeginCapture_v2")
+        ) {
+            try CUDAGraphAPI(old)
+        }
+    }
+
     @Test func cublasTableResolvesTheV2Names() throws {
         let symbols = RecordingSymbols(exporting: CUBLASAPI.symbolNames)
         _ = try CUBLASAPI(symbols)

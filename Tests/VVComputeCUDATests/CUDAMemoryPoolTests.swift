@@ -64,6 +64,25 @@ struct CUDAMemoryPoolTests {
         #expect(throws: CUDAError.self) { try pool.take(4 << 20) }
     }
 
+    @Test func aRetiredRequestPoolHandsItsBlocksToTheDevicePoolAsIdle() throws {
+        let device = FakeDeviceMemory()
+        var synchronized: [String] = []
+        let main = CUDAMemoryPool(allocate: device.allocate, free: { device.freed.append($0) }, synchronize: {})
+        let request = CUDAMemoryPool(
+            allocate: device.allocate, free: { device.freed.append($0) },
+            synchronize: { synchronized.append("request") }, parent: main)
+        let a = try request.take(1000), b = try request.take(1000)
+        request.release(address: a.address, blockSize: a.blockSize)
+        #expect(try main.take(1000).address != a.address, "a request's freed block is not idle until it retires")
+        request.retire()
+        #expect(synchronized == ["request"], "retiring waits for the request's stream")
+        request.release(address: b.address, blockSize: b.blockSize)  // after retiring: straight to idle
+        let other = CUDAMemoryPool(allocate: device.allocate, free: { _ in }, synchronize: {}, parent: main)
+        let reused = Set([try other.take(900).address, try other.take(900).address])
+        #expect(reused == [a.address, b.address])
+        #expect(device.allocated == [1024, 1024, 1024], "no new allocation for the reused blocks")
+    }
+
     @Test func kernelArgumentsPointAtTheirValues() {
         var arguments = KernelArguments()
         arguments.pointer(0xDEAD_BEEF_0000)

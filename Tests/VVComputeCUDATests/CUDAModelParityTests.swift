@@ -112,10 +112,13 @@ struct CUDAModelParityTests {
     }
 
     /// The realtime 0.5B loop end to end (tiny random model, upstream `generate()` with injected noise; fixture
-    /// `realtime_tiny/`): every latent and the audio, the frame count and the stop reason.
+    /// `realtime_tiny/`): every latent and the audio, the frame count and the stop reason. Run twice on a
+    /// per-request stream: with the per-frame steps recorded as graphs and replayed, and with every op launched
+    /// eagerly; both must match the reference and each other exactly (the same kernels on the same inputs).
     @Test(arguments: ["eos", "cap"])
     func realtimeGenerationMatchesUpstream(_ run: String) throws {
-        let ctx = ComputeContext(backend: try #require(CUDAParity.backend))
+        let device = try #require(CUDAParity.backend)
+        let ctx = ComputeContext(backend: device)
         let folder = CUDAParity.fixture("realtime_tiny")
         let model = try RealtimeModel.load(directory: folder, context: ctx)
         let preset = try VoicePreset(
@@ -130,21 +133,33 @@ struct CUDAModelParityTests {
         let meta = try ints("\(run).meta")
         let frames = Int(meta[0])
         let noise = try floats("\(run).noise")
-        let options = RealtimeOptions(
-            cfgScale: 1.5, steps: Int(meta[1]), maxNewTokens: meta[2] >= 0 ? Int(meta[2]) : nil)
-        var session = try RealtimeSession(
-            model: model, preset: preset, textIDs: try ints("text_ids"), options: options,
-            noise: .rows((0..<frames).map { Array(noise[($0 * 64)..<(($0 + 1) * 64)]) }), context: ctx)
-        var latents: [Float] = [], audio: [Float] = []
-        while let frame = try session.nextFrame() {
-            latents += frame.latent
-            audio += frame.audio
+        var outputs: [(latents: [Float], audio: [Float])] = []
+        for graphs in [true, false] {
+            var options = RealtimeOptions(
+                cfgScale: 1.5, steps: Int(meta[1]), maxNewTokens: meta[2] >= 0 ? Int(meta[2]) : nil)
+            options.capturesGraphs = graphs
+            var session = try RealtimeSession(
+                model: model, preset: preset, textIDs: try ints("text_ids"), options: options,
+                noise: .rows((0..<frames).map { Array(noise[($0 * 64)..<(($0 + 1) * 64)]) }),
+                context: ComputeContext(backend: device.makeRequestBackend()))
+            var latents: [Float] = [], audio: [Float] = []
+            while let frame = try session.nextFrame() {
+                latents += frame.latent
+                audio += frame.audio
+            }
+            #expect(session.framesProduced == frames)
+            #expect(session.stopReason == (run == "eos" ? .endOfSpeech : .lengthCap))
+            if graphs && device.canCaptureGraphs {
+                #expect(session.graphReplays > 5 * (frames - 3), "graphs: \(session.graphReplays) replays")
+            } else {
+                #expect(session.graphReplays == 0)
+            }
+            let latentError = CUDAParity.error(latents, try floats("\(run).latents"))
+            let audioError = CUDAParity.error(audio, try floats("\(run).audio"))
+            #expect(latentError <= 1e-4, "\(run) latents (graphs \(graphs)): \(latentError)")
+            #expect(audioError <= 1e-4, "\(run) audio (graphs \(graphs)): \(audioError)")
+            outputs.append((latents, audio))
         }
-        #expect(session.framesProduced == frames)
-        #expect(session.stopReason == (run == "eos" ? .endOfSpeech : .lengthCap))
-        let latentError = CUDAParity.error(latents, try floats("\(run).latents"))
-        let audioError = CUDAParity.error(audio, try floats("\(run).audio"))
-        #expect(latentError <= 1e-4, "\(run) latents: \(latentError)")
-        #expect(audioError <= 1e-4, "\(run) audio: \(audioError)")
+        #expect(outputs[0].latents == outputs[1].latents && outputs[0].audio == outputs[1].audio)
     }
 }

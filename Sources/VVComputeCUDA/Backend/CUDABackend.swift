@@ -29,6 +29,11 @@ public final class CUDABackend: ComputeBackend, @unchecked Sendable {
     /// The NVRTC compiler and its disk cache (its `statistics` count cache hits and compilations); nil when the
     /// kernels come from the embedded PTX.
     public let kernelCompiler: KernelCompiler?
+    /// The device's main backend when this one serves a single request (`makeRequestBackend()`); kept alive here
+    /// because it owns the context.
+    let parent: CUDABackend?
+    /// The arena of the graph being recorded, while `beginCapture()` is in force.
+    var arena: CUDAGraphArena?
     private let context: OpaquePointer?
     private let deviceHandle: Int32
 
@@ -50,6 +55,7 @@ public final class CUDABackend: ComputeBackend, @unchecked Sendable {
         target = selection.target
         compilerDescription = selection.compiler
         name = "cuda:\(selection.device.ordinal)"
+        parent = nil
         let api = driver.api
         var handle: Int32 = 0
         try driver.check(api.deviceGet(&handle, Int32(selection.device.ordinal)), "cuDeviceGet")
@@ -58,10 +64,40 @@ public final class CUDABackend: ComputeBackend, @unchecked Sendable {
         try driver.check(api.primaryCtxRetain(&context, handle), "cuDevicePrimaryCtxRetain")
         self.context = context
         try driver.check(api.ctxSetCurrent(context), "cuCtxSetCurrent")
+        stream = try Self.makeStream(driver)
+        pool = Self.makePool(driver, context: context, stream: stream, parent: nil)
+        kernelCompiler = selection.nvrtc.map { KernelCompiler(nvrtc: $0, cache: cache) }
+        modules = CUDAModules(driver: driver, compiler: kernelCompiler, target: selection.target)
+    }
+
+    /// A backend for one request: the same device, context, kernels and weights, its own stream and pool.
+    private init(requestOf main: CUDABackend) throws {
+        driver = main.driver
+        device = main.device
+        target = main.target
+        compilerDescription = main.compilerDescription
+        name = main.name
+        kernelCompiler = main.kernelCompiler
+        modules = main.modules
+        context = main.context
+        deviceHandle = main.deviceHandle
+        parent = main
+        try driver.check(driver.api.ctxSetCurrent(context), "cuCtxSetCurrent")
+        stream = try Self.makeStream(driver)
+        pool = Self.makePool(driver, context: context, stream: stream, parent: main.pool)
+    }
+
+    private static func makeStream(_ driver: CUDADriver) throws -> OpaquePointer? {
         var stream: OpaquePointer?
-        try driver.check(api.streamCreate(&stream, 1), "cuStreamCreate")  // CU_STREAM_NON_BLOCKING
-        self.stream = stream
-        pool = CUDAMemoryPool(
+        try driver.check(driver.api.streamCreate(&stream, 1), "cuStreamCreate")  // CU_STREAM_NON_BLOCKING
+        return stream
+    }
+
+    private static func makePool(
+        _ driver: CUDADriver, context: OpaquePointer?, stream: OpaquePointer?, parent: CUDAMemoryPool?
+    ) -> CUDAMemoryPool {
+        let api = driver.api
+        return CUDAMemoryPool(
             allocate: { bytes in
                 _ = api.ctxSetCurrent(context)
                 var address: UInt64 = 0
@@ -75,17 +111,28 @@ public final class CUDABackend: ComputeBackend, @unchecked Sendable {
             synchronize: {
                 _ = api.ctxSetCurrent(context)
                 _ = api.streamSynchronize(stream)
-            })
-        kernelCompiler = selection.nvrtc.map { KernelCompiler(nvrtc: $0, cache: cache) }
-        modules = CUDAModules(driver: driver, compiler: kernelCompiler, target: selection.target)
+            },
+            parent: parent)
     }
 
     deinit {
         _ = driver.api.ctxSetCurrent(context)
-        _ = driver.api.streamSynchronize(stream)
-        pool.trim()
-        _ = driver.api.streamDestroy(stream)
-        _ = driver.api.primaryCtxRelease(deviceHandle)
+        if parent != nil {
+            pool.retire()  // waits for the stream; its blocks become idle blocks of the device's pool
+            _ = driver.api.streamDestroy(stream)
+        } else {
+            _ = driver.api.streamSynchronize(stream)
+            pool.trim()
+            _ = driver.api.streamDestroy(stream)
+            _ = driver.api.primaryCtxRelease(deviceHandle)
+        }
+    }
+
+    /// A backend with its own stream and memory cache for one request (see `ComputeBackend.makeRequestBackend`).
+    /// Waits first for the work queued here, so the new stream sees every weight uploaded so far.
+    public func makeRequestBackend() throws -> any ComputeBackend {
+        try synchronize()
+        return try CUDABackend(requestOf: parent ?? self)
     }
 
     /// Compiles or loads every kernel family now (otherwise each is built on its first use).
@@ -117,11 +164,12 @@ public final class CUDABackend: ComputeBackend, @unchecked Sendable {
         return dtype.rawValue
     }
 
-    /// A new uninitialised tensor.
+    /// A new uninitialised tensor (while recording a graph, in the graph's arena).
     func allocate(_ shape: Shape, dtype: DType = .f32) throws -> Tensor {
         let bytes = shape.elementCount * dtype.byteSize
-        let block = try pool.take(bytes)
-        let buffer = CUDABuffer(address: block.address, byteCount: bytes, blockSize: block.blockSize, pool: pool)
+        let owner: any CUDABlockOwner = arena ?? pool
+        let block = try arena?.take(bytes) ?? pool.take(bytes)
+        let buffer = CUDABuffer(address: block.address, byteCount: bytes, blockSize: block.blockSize, owner: owner)
         return Tensor(shape: shape, dtype: dtype, buffer: buffer)
     }
 
@@ -171,12 +219,14 @@ public final class CUDABackend: ComputeBackend, @unchecked Sendable {
 
     /// Copies raw little-endian bytes to the device (always a copy; `owner` is not needed afterwards).
     ///
-    /// The copy from pageable memory has finished reading `bytes` when this returns.
+    /// The copy from pageable memory has finished reading `bytes` when this returns. While recording a graph the
+    /// bytes become a constant of the graph (copied now, synchronously, into a block of their own).
     public func upload(bytes: UnsafeRawBufferPointer, dtype: DType, shape: Shape, owner: AnyObject?) throws -> Tensor {
         guard bytes.count == shape.elementCount * dtype.byteSize else {
             throw ComputeError.invalidArgument(op: "upload", reason: "\(bytes.count) bytes for \(dtype)\(shape)")
         }
         try makeCurrent()
+        if let arena { return try uploadConstant(bytes, dtype: dtype, shape: shape, arena: arena) }
         let tensor = try allocate(shape, dtype: dtype)
         if bytes.count > 0 {
             try driver.check(
@@ -210,6 +260,7 @@ public final class CUDABackend: ComputeBackend, @unchecked Sendable {
     }
 
     private func read<T>(_ tensor: Tensor, into values: inout [T]) throws {
+        try refuseWhileCapturing("download")
         try makeCurrent()
         let source = try address(tensor, "download")
         let count = tensor.byteCount
@@ -224,6 +275,7 @@ public final class CUDABackend: ComputeBackend, @unchecked Sendable {
 
     /// Waits for all queued work on the stream.
     public func synchronize() throws {
+        try refuseWhileCapturing("synchronize")
         try makeCurrent()
         try driver.check(driver.api.streamSynchronize(stream), "cuStreamSynchronize")
     }

@@ -9,11 +9,14 @@ public final class CUDADriver: @unchecked Sendable {
     /// The CUDA version the driver supports (`cuDriverGetVersion`; 12040 for 12.4).
     public let version: Int32
     let api: CUDADriverAPI
+    /// Stream capture and graphs; nil when the driver predates them (CUDA < 11.4).
+    let graphs: CUDAGraphAPI?
     private let library: DynamicLibrary
 
-    private init(library: DynamicLibrary, api: CUDADriverAPI, version: Int32) {
+    private init(library: DynamicLibrary, api: CUDADriverAPI, graphs: CUDAGraphAPI?, version: Int32) {
         self.library = library
         self.api = api
+        self.graphs = graphs
         self.version = version
         path = library.path
     }
@@ -42,7 +45,8 @@ public final class CUDADriver: @unchecked Sendable {
         guard code == 0 else {
             throw CUDALoadError.callFailed(call: "cuDriverGetVersion", code: code, name: api.errorName(code))
         }
-        return CUDADriver(library: library, api: api, version: version)
+        let graphs = try? CUDAGraphAPI(library)
+        return CUDADriver(library: library, api: api, graphs: graphs, version: version)
     }
 
     /// Throws `CUDAError.driver` naming `call` when `code` is not `CUDA_SUCCESS`.

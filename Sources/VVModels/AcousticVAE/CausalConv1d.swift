@@ -95,7 +95,8 @@ public struct CausalConv1d: Sendable {
             }
             if context > 0 {
                 let total = input.shape[2]
-                cache?.states[cacheKey] = try ctx.slice(input, axis: 2, range: (total - context)..<total)
+                let next = try ctx.slice(input, axis: 2, range: (total - context)..<total)
+                try cache?.update(cacheKey, with: next, ctx)
             }
         }
         guard input.shape[2] >= (kernel - 1) * dilation + 1 else {

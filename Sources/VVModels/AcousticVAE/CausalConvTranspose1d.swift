@@ -76,8 +76,10 @@ public struct CausalConvTranspose1d: Sendable {
         let shifted =
             frames == 1
             ? carry : try ctx.concat([carry, ctx.slice(halves[1], axis: 1, range: 0..<(frames - 1))], axis: 1)
-        if cache != nil { cache?.states[cacheKey] = try ctx.slice(halves[1], axis: 1, range: (frames - 1)..<frames) }
         let frameMajor = try ctx.add(halves[0], shifted).reshaped([batch * frames, outChannels, stride])
+        if cache != nil {  // after the add: with one frame, `shifted` is the carry being replaced
+            try cache?.update(cacheKey, with: ctx.slice(halves[1], axis: 1, range: (frames - 1)..<frames), ctx)
+        }
         return try ctx.transpose(frameMajor).reshaped([batch, frames * stride, outChannels])
     }
 

@@ -20,4 +20,14 @@ public struct TokenizerStreamingCache: Sendable {
 
     /// The number of layers holding state.
     public var count: Int { states.count }
+
+    /// Stores `next` as layer `key`'s state: written into the existing state tensor when it has the same shape, so
+    /// the state keeps its memory from chunk to chunk (a recorded graph reads and writes it there).
+    mutating func update(_ key: String, with next: Tensor, _ ctx: ComputeContext) throws {
+        if let state = states[key], state.shape == next.shape, state.dtype == next.dtype {
+            try ctx.copy(next, into: state)
+        } else {
+            states[key] = next
+        }
+    }
 }

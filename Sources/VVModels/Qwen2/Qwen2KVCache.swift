@@ -50,6 +50,12 @@ public struct Qwen2KVCache: Sendable {
     /// Layers held.
     public var layerCount: Int { keys.count }
 
+    /// The positions the next `tokens` tokens of each sequence in `slots` take (sequence-major), as
+    /// `Qwen2Model.forward` uses them.
+    public func positions(slots: Range<Int>, tokens: Int) -> [Int32] {
+        slots.flatMap { slot in (0..<tokens).map { Int32(lengths[slot] + $0) } }
+    }
+
     /// Seeds sequence `slot` from external post-RoPE keys and values (a voice preset), one pair per layer, each
     /// `[kvHeads, length, headDim]` or `[1, kvHeads, length, headDim]` in f32, bf16 or f16. Sets the sequence's
     /// length (and so its next RoPE position) to `length`.

@@ -76,9 +76,12 @@ public struct Qwen2Model: Sendable {
     /// branch only), writing keys/values in place and advancing those sequences' `cache.lengths`; returns the hidden
     /// states `[slots.count·tokens, hidden]` after the final norm when there is one.
     ///
+    /// `positions` (i32 `[slots.count·tokens]`), when given, must hold exactly those lengths: it replaces the upload
+    /// of them, so a step recorded as a graph reads positions written on the device before each replay.
+    ///
     /// Records `embeddings`, `layers.{i}.self_attn`, `layers.{i}.mlp`, `layers.{i}` and `norm` in `taps`.
     public func forward(
-        _ input: Input, tokens: Int, cache: inout Qwen2KVCache, slots: Range<Int>? = nil,
+        _ input: Input, tokens: Int, cache: inout Qwen2KVCache, slots: Range<Int>? = nil, positions: Tensor? = nil,
         context ctx: ComputeContext, taps: Taps? = nil
     ) throws -> Tensor {
         let slots = slots ?? 0..<cache.batch
@@ -110,12 +113,10 @@ public struct Qwen2Model: Sendable {
             h = try embeddings.reshaped([rows, config.hiddenSize])
         }
         taps?.record("embeddings", h)
-        var positionValues: [Int32] = []
-        positionValues.reserveCapacity(rows)
-        for slot in slots {
-            for t in 0..<tokens { positionValues.append(Int32(cache.lengths[slot] + t)) }
+        let positions = try positions ?? ctx.uploadInt32(cache.positions(slots: slots, tokens: tokens), shape: [rows])
+        guard positions.shape == [rows], positions.dtype == .i32 else {
+            throw ModelError.invalidInput(module: "Qwen2Model", reason: "positions \(positions.shape) for \(rows) rows")
         }
-        let positions = try ctx.uploadInt32(positionValues, shape: [rows])
         let whole = slots == 0..<cache.batch
         for (index, layer) in layers.enumerated() {
             h = try layer.forward(

@@ -23,6 +23,10 @@ public struct RealtimeOptions: Sendable, Equatable {
     /// Benchmarks only: wait for the device at the end of every timed part, so `RealtimeSession.timings` splits
     /// asynchronous (GPU) work correctly. Costs a synchronisation per part; the CPU backend ignores it.
     public var synchronizesTimings = false
+    /// Record each per-frame step (connector, TTS pair, EOS, diffusion, decoder) as a device graph on its second
+    /// run and replay it after, on backends that can (CUDA with a driver ≥ 11.4); the results are identical. Off:
+    /// every op is launched one by one. The CPU backend ignores it.
+    public var capturesGraphs = true
 
     /// Creates options; the defaults are those of the upstream demos.
     public init(

@@ -13,6 +13,11 @@ import VVPlatform
 /// the session stops at once. The TTS length counter follows the reference (`L_tts` + text + speech ≤ max length;
 /// a speech frame is emitted before its forward is refused by the cap).
 ///
+/// Each frame's fixed steps (connector, TTS pair, EOS, diffusion, decoder) run on state tensors that keep their
+/// memory for the whole session, with the positions and noise written into device tensors before each step, so on a
+/// backend that records graphs (CUDA) each step is recorded once, on its second run, and replayed after
+/// (`RealtimeOptions.capturesGraphs`). The text windows, whose shapes vary, always run eagerly.
+///
 /// Not thread-safe; callers check cancellation between `nextFrame()` calls.
 public struct RealtimeSession {
     /// The model.
@@ -36,15 +41,35 @@ public struct RealtimeSession {
     private var lmCache: Qwen2KVCache
     private var ttsCache: Qwen2KVCache
     private var decoderCache = TokenizerStreamingCache()
-    private var positive: Tensor
-    private var negative: Tensor
     private var ttsCount: Int
     private var window = 0
-    /// The latent of the frame last returned, whose feedback step runs at the start of the next call.
-    private var pendingLatent: Tensor?
+    /// Whether the feedback step of the frame last returned (its latent is in `latentState`) is still to run.
+    private var feedbackPending = false
     private var frameInWindow = RealtimeModel.speechWindow
     private let textType: Tensor
     private let speechType: Tensor
+
+    // State tensors, each written in place (their memory never changes, so recorded steps stay valid).
+    /// The TTS stack's last positive / negative hidden state `[1, H]`: the diffusion conditions.
+    private let positiveState: Tensor
+    private let negativeState: Tensor
+    /// The latest latent `[1, latent]`.
+    private let latentState: Tensor
+    /// The connector's embedding of it plus the speech type `[1, H]`.
+    private let embeddingState: Tensor
+    /// The frame's initial noise `[1, latent]`, and one per solver step for `sde-dpmsolver++`.
+    private let noiseState: Tensor
+    private let stepNoiseStates: [Tensor]
+    /// The TTS pair's next positions, i32 `[2]`.
+    private let pairPositions: Tensor
+    /// Outputs of the last run of a step (tensors made by the step, rewritten by each replay).
+    private var eosOutput: Tensor?
+    private var audioOutput: Tensor?
+    private var connectorStep: ReplayableStep
+    private var pairStep: ReplayableStep
+    private var eosStep: ReplayableStep
+    private var diffusionStep: ReplayableStep
+    private var decoderStep: ReplayableStep
 
     /// Seeds the caches from `preset` (`lm` → base cache; `tts_lm` → TTS slot 0; `neg_tts_lm` → TTS slot 1;
     /// `neg_lm` is never run upstream and is ignored).
@@ -95,8 +120,18 @@ public struct RealtimeSession {
         try ttsCache.seed(
             slot: 1, keys: preset.negTTSLM.keys.map(upload), values: preset.negTTSLM.values.map(upload),
             context: context)
-        positive = try Self.lastRow(preset.ttsLM.lastHiddenState, context)
-        negative = try Self.lastRow(preset.negTTSLM.lastHiddenState, context)
+        positiveState = try Self.lastRow(preset.ttsLM.lastHiddenState, context)
+        negativeState = try Self.lastRow(preset.negTTSLM.lastHiddenState, context)
+        let latent = model.sampler.head.latentSize
+        latentState = try context.zeros([1, latent])
+        embeddingState = try context.zeros([1, d.hiddenSize])
+        noiseState = try context.zeros([1, latent])
+        stepNoiseStates =
+            options.algorithm == .sdeDPMSolverPlusPlus
+            ? try (0..<options.steps).map { _ in try context.zeros([1, latent]) } : []
+        pairPositions = try context.zeros([2], dtype: .i32)
+        let steps = ReplayableStep(enabled: options.capturesGraphs)
+        (connectorStep, pairStep, eosStep, diffusionStep, decoderStep) = (steps, steps, steps, steps, steps)
         textType = try model.inputTypes.forward(context.uploadInt32([1], shape: [1]), context)
         speechType = try model.inputTypes.forward(context.uploadInt32([0], shape: [1]), context)
     }
@@ -123,41 +158,40 @@ public struct RealtimeSession {
     /// results. Consequently `stopReason` is set by the call that returns nil.
     public mutating func nextFrame() throws -> RealtimeFrame? {
         guard stopReason == nil else { return nil }
-        if let z = pendingLatent {
-            pendingLatent = nil
-            try feedBack(z)
+        if feedbackPending {
+            feedbackPending = false
+            try feedBack()
             if stopReason != nil { return nil }
         }
         if frameInWindow == RealtimeModel.speechWindow {
             try startWindow()
             if stopReason != nil { return nil }
         }
-        guard let initial = try nextNoise() else {
+        guard try writeNoise() else {
             stopReason = .noiseExhausted
             return nil
         }
         var clock = Stopwatch()
-        let z: Tensor
-        switch initial {
-        case .tensor(let t):
-            z = try sampler.sampleSpeechTokens(condition: positive, negativeCondition: negative, noise: t, ctx)
-        case .generated:
-            guard case .generator(var generator) = noise else { return nil }
-            z = try sampler.sampleSpeechTokens(
-                condition: positive, negativeCondition: negative, generator: &generator, ctx)
-            noise = .generator(generator)
+        try run(\.diffusionStep) { s in
+            let z = try s.sampler.sampleSpeechTokens(
+                condition: s.positiveState, negativeCondition: s.negativeState, noise: s.noiseState,
+                stepNoise: s.stepNoiseStates, s.ctx)
+            try s.ctx.copy(z, into: s.latentState)
         }
-        let latentValues = try ctx.download(z)
+        let latentValues = try ctx.download(latentState)
         timings.diffusion += clock.seconds
         clock = Stopwatch()
-        let latent = z.shape.last
-        let vae = try model.scaling.decoderInput(z, ctx).reshaped([1, 1, latent])
-        let audio = try ctx.download(model.acousticTokenizer.decode(vae, cache: &decoderCache, ctx))
+        try run(\.decoderStep) { s in
+            let latent = s.latentState.shape.last
+            let vae = try s.model.scaling.decoderInput(s.latentState, s.ctx).reshaped([1, 1, latent])
+            s.audioOutput = try s.model.acousticTokenizer.decode(vae, cache: &s.decoderCache, s.ctx)
+        }
+        let audio = try ctx.download(try audioOutput.unwrapped("decoder output"))
         timings.decoder += clock.seconds
         let frame = RealtimeFrame(index: framesProduced, latent: latentValues, audio: audio)
         framesProduced += 1
         frameInWindow += 1
-        pendingLatent = z
+        feedbackPending = true
         return frame
     }
 
@@ -165,47 +199,78 @@ public struct RealtimeSession {
     /// (a caller that stops after a fixed number of frames and wants the reference's full work for them, as the
     /// benchmark does). May set `stopReason`.
     public mutating func completeFeedback() throws {
-        guard stopReason == nil, let z = pendingLatent else { return }
-        pendingLatent = nil
-        try feedBack(z)
+        guard stopReason == nil, feedbackPending else { return }
+        feedbackPending = false
+        try feedBack()
     }
 
     /// The reference's step after a frame: the scaled latent through the connector (+ speech type) into both TTS
-    /// branches as one batch of two, then EOS on the positive state; or the length cap first.
-    private mutating func feedBack(_ z: Tensor) throws {
-        var clock = Stopwatch()
-        let embedding = try ctx.add(model.acousticConnector.forward(z, ctx), speechType.reshaped([model.hiddenSize]))
-        try syncForTimings()
-        timings.connector += clock.seconds
+    /// branches as one batch of two, then EOS on the positive state; or the length cap first (the connector's
+    /// result is used by nothing else, so it is not computed when the cap stops generation).
+    private mutating func feedBack() throws {
         ttsCount += 1
         if ttsCount > maxLength {
             stopReason = .lengthCap
             return
         }
+        var clock = Stopwatch()
+        try run(\.connectorStep) { s in
+            let embedding = try s.model.acousticConnector.forward(s.latentState, s.ctx)
+            try s.ctx.copy(s.ctx.add(embedding, s.speechType.reshaped([s.model.hiddenSize])), into: s.embeddingState)
+        }
+        try syncForTimings()
+        timings.connector += clock.seconds
         clock = Stopwatch()
         try ensureTTSCapacity((ttsCache.lengths.max() ?? 0) + 1)
-        let pair = try ctx.concat([embedding, embedding])
-        let h = try model.ttsLM.forward(.embeddings(pair), tokens: 1, cache: &ttsCache, context: ctx)
-        positive = try h.rows(0..<1)
-        negative = try h.rows(1..<2)
+        try ctx.copy(ctx.uploadInt32(ttsCache.positions(slots: 0..<2, tokens: 1), shape: [2]), into: pairPositions)
+        let advanced = ttsCache.lengths.map { $0 + 1 }
+        try run(\.pairStep) { s in
+            let pair = try s.ctx.concat([s.embeddingState, s.embeddingState])
+            let h = try s.model.ttsLM.forward(
+                .embeddings(pair), tokens: 1, cache: &s.ttsCache, positions: s.pairPositions, context: s.ctx)
+            try s.ctx.copy(h.rows(0..<1), into: s.positiveState)
+            try s.ctx.copy(h.rows(1..<2), into: s.negativeState)
+        }
+        ttsCache.lengths = advanced  // the forward pass advances them only when it runs, not when replayed
         try syncForTimings()
         timings.ttsPair += clock.seconds
         clock = Stopwatch()
-        let end = try model.eosClassifier.isEnd(positive, ctx)[0]
+        try run(\.eosStep) { s in
+            s.eosOutput = try s.ctx.unary(.sigmoid, s.model.eosClassifier.forward(s.positiveState, s.ctx))
+        }
+        let probability = try ctx.download(try eosOutput.unwrapped("EOS output"))[0]
         timings.eos += clock.seconds
-        if end && !options.ignoresEndOfSpeech { stopReason = .endOfSpeech }
+        if probability > EOSClassifier.threshold && !options.ignoresEndOfSpeech { stopReason = .endOfSpeech }
     }
 
-    private enum InitialNoise { case tensor(Tensor), generated }
+    /// Runs one of the fixed steps (see `ReplayableStep`), with the session available to its body.
+    private mutating func run(
+        _ step: WritableKeyPath<RealtimeSession, ReplayableStep>, _ body: (inout RealtimeSession) throws -> Void
+    ) throws {
+        var replayable = self[keyPath: step]
+        defer { self[keyPath: step] = replayable }
+        try replayable.run(ctx) { try body(&self) }
+    }
 
-    private mutating func nextNoise() throws -> InitialNoise? {
+    /// Writes the next frame's noise into `noiseState` (and the SDE step noise), or returns false when injected
+    /// noise has run out.
+    private mutating func writeNoise() throws -> Bool {
+        let shape: Shape = [1, noiseState.shape.last]
         switch noise {
-        case .generator: return .generated
         case .rows(let rows):
-            guard framesProduced < rows.count else { return nil }
-            let row = rows[framesProduced]
-            return .tensor(try ctx.upload(row, shape: [1, row.count]))
+            guard framesProduced < rows.count else { return false }
+            try ctx.copy(ctx.upload(rows[framesProduced], shape: shape), into: noiseState)
+        case .generator(var generator):
+            try ctx.copy(generator.tensor(shape, ctx), into: noiseState)
+            for state in stepNoiseStates { try ctx.copy(generator.tensor(shape, ctx), into: state) }
+            noise = .generator(generator)
         }
+        return true
+    }
+
+    /// Recorded steps replayed so far (0 on backends that cannot record graphs, or with `capturesGraphs` off).
+    public var graphReplays: Int {
+        connectorStep.replays + pairStep.replays + eosStep.replays + diffusionStep.replays + decoderStep.replays
     }
 
     /// The top of the reference's outer loop: the next text window (if any) through both stacks.
@@ -230,7 +295,7 @@ public struct RealtimeSession {
         let x = try ctx.add(hLM, textType.reshaped([model.hiddenSize]))
         try ensureTTSCapacity(ttsCache.lengths[0] + n)
         let hTTS = try model.ttsLM.forward(.embeddings(x), tokens: n, cache: &ttsCache, slots: 0..<1, context: ctx)
-        positive = try Qwen2Model.lastTokenRows(hTTS, batch: 1, tokens: n, context: ctx)
+        try ctx.copy(Qwen2Model.lastTokenRows(hTTS, batch: 1, tokens: n, context: ctx), into: positiveState)
         ttsCount += n
     }
 
@@ -240,9 +305,11 @@ public struct RealtimeSession {
     }
 
     /// Grows the TTS cache pair (doubling, at least to `needed`) by copying each branch's cached positions into a
-    /// larger cache; positions and contents are unchanged.
+    /// larger cache; positions and contents are unchanged. The recorded TTS-pair step used the old cache and is
+    /// recorded again.
     private mutating func ensureTTSCapacity(_ needed: Int) throws {
         guard needed > ttsCache.capacity else { return }
+        pairStep.invalidate()
         let capacity = max(needed, min(ttsCache.capacity * 2, maxLength + 1))
         var grown = try Qwen2KVCache(
             config: model.config.decoder, layers: ttsCache.layerCount, batch: ttsCache.batch, capacity: capacity,
@@ -266,5 +333,13 @@ public struct RealtimeSession {
         out.reserveCapacity(heads * length * dim)
         for h in 0..<heads { out += all[(h * capacity * dim)..<((h * capacity + length) * dim)] }
         return try ctx.upload(out, shape: [heads, length, dim])
+    }
+}
+
+extension Optional where Wrapped == Tensor {
+    /// The tensor a step has made, or an error naming it (a step that has not run).
+    fileprivate func unwrapped(_ what: String) throws -> Tensor {
+        guard let self else { throw ModelError.invalidInput(module: "RealtimeSession", reason: "no \(what) yet") }
+        return self
     }
 }

@@ -138,10 +138,13 @@ public struct RealtimeSynthesizer: SpeechSynthesizer {
             promptLength: preset.ttsLM.length)
         var generator = GaussianNoise(seed: request.seed ?? UInt64.random(in: 0...UInt64.max))
         var frames = 0
+        // On CUDA: a stream and memory cache of this request's own, so requests overlap and each can record its
+        // per-frame steps as graphs (the CPU backend serves every request itself).
+        let requestContext = try ComputeContext(backend: context.backend.makeRequestBackend())
         for ids in chunks {
             var session = try RealtimeSession(
                 model: model, preset: preset, textIDs: ids, options: options(for: request),
-                noise: .generator(generator), context: context)
+                noise: .generator(generator), context: requestContext)
             while true {
                 if stop.isCancelled { throw CancellationError() }
                 guard let frame = try session.nextFrame() else { break }

@@ -43,3 +43,17 @@ func printBenchReport<Report: Encodable>(_ report: Report, json: Bool, table: ()
 enum BenchBackend: String, ExpressibleByArgument, CaseIterable, Codable {
     case cpu, cuda
 }
+
+/// Whether a CUDA benchmark records its per-frame steps as graphs.
+enum GraphsChoice: String, ExpressibleByArgument, CaseIterable {
+    case on, off, both
+
+    /// The `capturesGraphs` settings to measure, in order.
+    var settings: [Bool] {
+        switch self {
+        case .on: [true]
+        case .off: [false]
+        case .both: [true, false]
+        }
+    }
+}

@@ -41,6 +41,8 @@ struct BenchTTS: AsyncParsableCommand {
     var backend: BenchBackend = .cpu
     @Option(help: "CUDA device index (with --backend cuda).")
     var gpuID = 0
+    @Option(help: "With --backend cuda: per-frame steps recorded as CUDA graphs (on), launched op by op (off), or both rows.")
+    var graphs: GraphsChoice = .both
     @Option(help: "Thread counts to measure, comma-separated (CPU backend).")
     var threads: String = "1,2"
     @Option(help: "Speech frames per utterance (133 ms of audio each).")
@@ -98,15 +100,23 @@ struct BenchTTS: AsyncParsableCommand {
         case .cpu:
             for count in threadList {
                 let ctx = ComputeContext(backend: CPUBackend(threads: count))
-                rows.append(try measureSwift(config: config, source: source, preset: preset, context: ctx, threads: count))
+                let model = try RealtimeModel(config: config, source: source, context: ctx)
+                rows.append(
+                    try measureSwift(model: model, preset: preset, threads: count, capturesGraphs: false) { ctx })
             }
         case .cuda:
             let cuda = try CUDABackend.load(gpuID: gpuID)
             try cuda.prepareKernels()
-            var row = try measureSwift(
-                config: config, source: source, preset: preset, context: ComputeContext(backend: cuda), threads: 0)
-            row.note = "\(cuda.device)"
-            rows.append(row)
+            let model = try RealtimeModel(config: config, source: source, context: ComputeContext(backend: cuda))
+            for captures in graphs.settings {
+                // Each utterance on a request stream of its own, as the server runs it.
+                var row = try measureSwift(
+                    model: model, preset: preset, threads: 0, capturesGraphs: captures,
+                    context: { ComputeContext(backend: try cuda.makeRequestBackend()) })
+                row.impl = captures ? "cuda" : "cuda-eager"
+                row.note = "\(cuda.device)" + (captures && !cuda.canCaptureGraphs ? "; driver has no graphs" : "")
+                rows.append(row)
+            }
         }
         let swiftPeak = ProcessMemory.peakResidentBytes()
         if python != "none" {
@@ -140,14 +150,16 @@ struct BenchTTS: AsyncParsableCommand {
         return config
     }
 
+    /// `context` makes each utterance's compute context.
     private func measureSwift(
-        config: VibeVoiceStreamingConfig, source: any TensorSource, preset: VoicePreset, context ctx: ComputeContext,
-        threads: Int
+        model: RealtimeModel, preset: VoicePreset, threads: Int, capturesGraphs: Bool,
+        context: () throws -> ComputeContext
     ) throws -> TTSBenchRow {
-        let model = try RealtimeModel(config: config, source: source, context: ctx)
+        let config = model.config
         var options = RealtimeOptions(cfgScale: cfgScale, steps: steps, cacheDType: kvCache == .f32 ? .f32 : .bf16)
         options.ignoresEndOfSpeech = true
         options.synchronizesTimings = true
+        options.capturesGraphs = capturesGraphs
         var generator = SystemRandomNumberGenerator()
         let vocab = Int32(config.decoder.vocabSize)
         var measured: [TTSBenchRun] = []
@@ -157,7 +169,7 @@ struct BenchTTS: AsyncParsableCommand {
             var session = try RealtimeSession(
                 model: model, preset: preset, textIDs: ids, options: options,
                 noise: .generator(GaussianNoise(seed: UInt64.random(in: 0...UInt64.max, using: &generator))),
-                context: ctx)
+                context: context())
             let setUp = clock.seconds
             var firstAudio: Double?
             var firstSplit: TTSFirstAudioSplit?

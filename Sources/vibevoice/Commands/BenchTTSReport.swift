@@ -64,7 +64,7 @@ struct TTSBenchRun: Codable {
 
 /// One implementation at one thread count.
 struct TTSBenchRow: Codable {
-    let impl: String
+    var impl: String
     let threads: Int
     let runs: [TTSBenchRun]
     /// The reference process's own peak (Swift's is the report's, one process for every row).
@@ -118,12 +118,12 @@ struct TTSBenchReport: Codable {
                 + "(\(String(format: "%.1f", Double(frames) * 3200 / 24_000)) s audio), \(textTokens) text tokens, "
                 + "prompt \(promptPositions.map(String.init).joined(separator: "/")) positions, \(steps) steps, "
                 + "cfg \(cfgScale) (kernels: \(isa))",
-            "impl    thr  first audio ms    ms/frame      x real  |  text   tts pair  diffusion  decoder  conn+eos  other",
-            "             cold     warm   cold    warm    time   |  (warm, ms per frame)",
+            "impl       thr  first audio ms    ms/frame      x real  |  text   tts pair  diffusion  decoder  conn+eos  other",
+            "                cold     warm   cold    warm    time   |  (warm, ms per frame)",
         ]
         let referenceBest = results.filter { $0.impl == "python" }.compactMap { $0.warm?.msPerFrame }.min()
         for row in results {
-            var line = row.impl.padding(toLength: 8, withPad: " ", startingAt: 0)
+            var line = row.impl.padding(toLength: 11, withPad: " ", startingAt: 0)
             line += String(row.threads).padding(toLength: 3, withPad: " ", startingAt: 0)
             if let cold = row.cold, let warm = row.warm {
                 line += cell(cold.ttfaS.map { $0 * 1000 }, 8, "%.0f") + cell(warm.ttfaS.map { $0 * 1000 }, 9, "%.0f")

@@ -3,6 +3,8 @@
  * Sources/VVComputeCUDA/Kernels under the host emulation (cuda_host.h). Module images (CUBIN/PTX from NVRTC) are
  * accepted and ignored: functions are looked up by name in the emulated kernel table. With it, CUDABackend's whole
  * host path (probe, context, stream, memory pool, argument packing, launches, transfers) runs end to end.
+ * Streams are synchronous; stream capture records each launch (its arguments copied), copy and fill as a host
+ * closure, and a graph launch runs them again in order, so captured graphs replay as the real driver's do.
  * Built by scripts/fake_cuda_driver.sh; reports one device "vibevoice emulated GPU", compute capability 8.0. */
 #include "cuda_host.h"
 
@@ -12,13 +14,17 @@ namespace gpu {
 
 #include <cstdio>
 #include <cstdlib>
+#include <functional>
 #include <map>
 #include <mutex>
 #include <string>
+#include <tuple>
 #include <utility>
+#include <vector>
 
 namespace {
-using Launcher = void (*)(unsigned grid, unsigned block, void **params);
+/* Reads a launch's arguments now and returns the launch, to run at once or when a captured graph replays. */
+using Launcher = std::function<void()> (*)(unsigned grid, unsigned block, void **params);
 
 template <typename T> T argument(void **params, size_t index) {
     T value;
@@ -27,14 +33,16 @@ template <typename T> T argument(void **params, size_t index) {
 }
 
 template <auto Kernel, typename... A, size_t... I>
-void launch_with(void (*)(A...), unsigned grid, unsigned block, void **params, std::index_sequence<I...>) {
-    vv_launch(Kernel, grid, block, argument<std::remove_cv_t<A>>(params, I)...);
+std::function<void()> bind_with(void (*)(A...), unsigned grid, unsigned block, void **params,
+                                std::index_sequence<I...>) {
+    auto args = std::make_tuple(argument<std::remove_cv_t<A>>(params, I)...);
+    return [grid, block, args]() { std::apply([&](auto... a) { vv_launch(Kernel, grid, block, a...); }, args); };
 }
 
-template <auto Kernel> void launcher(unsigned grid, unsigned block, void **params) {
-    launch_with<Kernel>(Kernel, grid, block, params, std::make_index_sequence<[]<typename... A>(void (*)(A...)) {
-                                                          return sizeof...(A);
-                                                      }(Kernel)>{});
+template <auto Kernel> std::function<void()> launcher(unsigned grid, unsigned block, void **params) {
+    return bind_with<Kernel>(Kernel, grid, block, params, std::make_index_sequence<[]<typename... A>(void (*)(A...)) {
+                                                              return sizeof...(A);
+                                                          }(Kernel)>{});
 }
 
 #define VV_ENTRY(name) {#name, &launcher<&gpu::name>}
@@ -53,9 +61,23 @@ const std::map<std::string, Launcher> kernels = {
     VV_ENTRY(vv_convert_f16_to_f32), VV_ENTRY(vv_copy_2d_u16), VV_ENTRY(vv_transpose_f32),
 };
 
-int context_token, stream_token, module_token;
+int context_token, module_token;
 int launches = 0;
 std::mutex launch_lock;  /* the emulation's state is global: one launch at a time, whichever thread calls */
+
+using Work = std::function<void()>;
+struct Stream { std::vector<Work> *capture = nullptr; };
+struct Graph { std::vector<Work> nodes; };
+constexpr int capture_unsupported = 900;  /* CUDA_ERROR_STREAM_CAPTURE_UNSUPPORTED */
+
+bool capturing(void *stream) { return stream && ((Stream *)stream)->capture; }
+
+/* Runs work now, or records it when the stream is capturing. */
+int submit(void *stream, Work work) {
+    if (capturing(stream)) ((Stream *)stream)->capture->push_back(std::move(work));
+    else work();
+    return 0;
+}
 }  // namespace
 
 extern "C" {
@@ -82,13 +104,21 @@ int cuMemAlloc_v2(unsigned long long *address, size_t bytes) {
     return 0;
 }
 int cuMemFree_v2(unsigned long long address) { std::free((void *)(uintptr_t)address); return 0; }
-int cuMemcpyHtoDAsync_v2(unsigned long long dst, const void *src, size_t bytes, void *) { std::memcpy((void *)(uintptr_t)dst, src, bytes); return 0; }
-int cuMemcpyDtoHAsync_v2(void *dst, unsigned long long src, size_t bytes, void *) { std::memcpy(dst, (const void *)(uintptr_t)src, bytes); return 0; }
-int cuMemcpyDtoDAsync_v2(unsigned long long dst, unsigned long long src, size_t bytes, void *) {
-    std::memmove((void *)(uintptr_t)dst, (const void *)(uintptr_t)src, bytes);
+int cuMemcpyHtoD_v2(unsigned long long dst, const void *src, size_t bytes) { std::memcpy((void *)(uintptr_t)dst, src, bytes); return 0; }
+int cuMemcpyHtoDAsync_v2(unsigned long long dst, const void *src, size_t bytes, void *stream) {
+    return submit(stream, [=] { std::memcpy((void *)(uintptr_t)dst, src, bytes); });  /* a graph re-reads src */
+}
+int cuMemcpyDtoHAsync_v2(void *dst, unsigned long long src, size_t bytes, void *stream) {
+    if (capturing(stream)) return capture_unsupported;
+    std::memcpy(dst, (const void *)(uintptr_t)src, bytes);
     return 0;
 }
-int cuMemsetD8Async(unsigned long long dst, unsigned char value, size_t bytes, void *) { std::memset((void *)(uintptr_t)dst, value, bytes); return 0; }
+int cuMemcpyDtoDAsync_v2(unsigned long long dst, unsigned long long src, size_t bytes, void *stream) {
+    return submit(stream, [=] { std::memmove((void *)(uintptr_t)dst, (const void *)(uintptr_t)src, bytes); });
+}
+int cuMemsetD8Async(unsigned long long dst, unsigned char value, size_t bytes, void *stream) {
+    return submit(stream, [=] { std::memset((void *)(uintptr_t)dst, value, bytes); });
+}
 int cuModuleLoadData(void **module, const void *image) { if (!image) return 1; *module = &module_token; return 0; }
 int cuModuleGetFunction(void **function, void *, const char *name) {
     auto found = kernels.find(name);
@@ -98,16 +128,39 @@ int cuModuleGetFunction(void **function, void *, const char *name) {
 }
 int cuModuleUnload(void *) { return 0; }
 int cuLaunchKernel(void *function, unsigned gx, unsigned gy, unsigned gz, unsigned bx, unsigned by, unsigned bz, unsigned,
-                   void *, void **params, void **) {
+                   void *stream, void **params, void **) {
     if (gy != 1 || gz != 1 || by != 1 || bz != 1 || bx % 32 != 0 || gx == 0) return 1;  /* CUDA_ERROR_INVALID_VALUE */
-    std::lock_guard<std::mutex> guard(launch_lock);
-    launches++;
-    ((Launcher)function)(gx, bx, params);
+    Work launch = ((Launcher)function)(gx, bx, params);
+    return submit(stream, [launch] {
+        std::lock_guard<std::mutex> guard(launch_lock);
+        launches++;
+        launch();
+    });
+}
+int cuStreamCreate(void **stream, unsigned) { *stream = new Stream(); return 0; }
+int cuStreamDestroy_v2(void *stream) { if (capturing(stream)) return capture_unsupported; delete (Stream *)stream; return 0; }
+int cuStreamSynchronize(void *stream) { return capturing(stream) ? capture_unsupported : 0; }
+int cuStreamBeginCapture_v2(void *stream, int) {
+    if (!stream || capturing(stream)) return 1;
+    ((Stream *)stream)->capture = new std::vector<Work>();
     return 0;
 }
-int cuStreamCreate(void **stream, unsigned) { *stream = &stream_token; return 0; }
-int cuStreamDestroy_v2(void *) { return 0; }
-int cuStreamSynchronize(void *) { return 0; }
+int cuStreamEndCapture(void *stream, void **graph) {
+    if (!capturing(stream)) return 1;
+    auto *s = (Stream *)stream;
+    *graph = new Graph{std::move(*s->capture)};
+    delete s->capture;
+    s->capture = nullptr;
+    return 0;
+}
+int cuGraphGetNodes(void *graph, void **, size_t *count) { *count = ((Graph *)graph)->nodes.size(); return 0; }
+int cuGraphInstantiateWithFlags(void **exec, void *graph, unsigned long long) { *exec = new Graph(*(Graph *)graph); return 0; }
+int cuGraphLaunch(void *exec, void *stream) {
+    auto nodes = ((Graph *)exec)->nodes;
+    return submit(stream, [nodes] { for (auto &node : nodes) node(); });
+}
+int cuGraphExecDestroy(void *exec) { delete (Graph *)exec; return 0; }
+int cuGraphDestroy(void *graph) { delete (Graph *)graph; return 0; }
 int cuGetErrorName(int code, const char **text) {
     static thread_local std::string name;
     name = "FAKE_CUDA_ERROR_" + std::to_string(code);
