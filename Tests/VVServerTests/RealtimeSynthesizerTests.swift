@@ -5,7 +5,7 @@ import VVCompute
 import VVComputeCPU
 import VVModelFiles
 import VVModels
-import VVPipelines
+@testable import VVPipelines
 import VVText
 
 /// `RealtimeSynthesizer` on the tiny fixture checkpoint (64 positions, so "long" text is a few sentences): text
@@ -48,6 +48,28 @@ import VVText
         #expect(
             RealtimeSynthesizer.textChunks("Hi there.", tokenizer: tokenizer, maxPositions: 64, promptLength: 7)
                 == [tokenizer.encodeInt32("Hi there.\n")])
+    }
+
+    @Test func eachVoiceIsConvertedOnceAndSpeaksAsItsPresetDoes() async throws {
+        let synth = try Self.synthesizer()
+        func speak(_ seed: UInt64) async throws -> [Float] {
+            var audio: [Float] = []
+            for try await event in synth.synthesize(SpeechRequest(text: "Hello there", voice: "en-Tiny_woman", seed: seed)) {
+                if case .audio(let samples) = event { audio += samples }
+            }
+            return audio
+        }
+        let first = try await speak(5), second = try await speak(5)
+        #expect(synth.prompts.builds == 1, "the second request reuses the first one's device prompt")
+        #expect(!first.isEmpty && first == second)
+        // The same utterance from the preset itself, converted by the session.
+        let preset = try await synth.presets.preset(for: "en-Tiny_woman")
+        var session = try RealtimeSession(
+            model: synth.model, preset: preset, textIDs: synth.tokenizer.encodeInt32("Hello there\n"),
+            options: synth.defaults, noise: .generator(GaussianNoise(seed: 5)), context: synth.context)
+        var direct: [Float] = []
+        while let frame = try session.nextFrame() { direct += RealtimeSynthesizer.limited(frame.audio) }
+        #expect(direct == first)
     }
 
     @Test func longTextIsSpokenPieceByPiece() async throws {

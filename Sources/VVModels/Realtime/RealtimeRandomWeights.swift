@@ -7,22 +7,27 @@ import VVModelFiles
 public enum RealtimeRandomWeights {
     /// Builds every tensor of the published checkpoint's layout for `config`: matrices in `dtype`, norms and biases
     /// f32, the real checkpoint's scaling buffers (0.2333984375 / −0.0703125).
-    public static func make(config: VibeVoiceStreamingConfig, dtype: SafetensorsDType = .bf16) -> InMemoryTensors {
+    /// `scale` bounds the uniform LM, diffusion-head, connector and EOS matrices (±0.05 by default).
+    public static func make(config: VibeVoiceStreamingConfig, dtype: SafetensorsDType = .bf16, scale: Float = 0.05)
+        -> InMemoryTensors
+    {
         let d = config.decoder
         let tensors = Qwen2RandomWeights.make(
             config: d, prefix: "model.language_model", layers: config.baseLayerCount, embedding: true,
-            finalNorm: false, lmHead: false, dtype: dtype, seed: 11)
+            finalNorm: false, lmHead: false, dtype: dtype, scale: scale, seed: 11)
         tensors.merge(
             Qwen2RandomWeights.make(
                 config: d, prefix: "model.tts_language_model", layers: config.ttsBackboneNumHiddenLayers,
-                embedding: false, finalNorm: true, lmHead: false, dtype: dtype, seed: 13))
-        tensors.merge(DiffusionHeadRandomWeights.make(config: config.diffusionHead, prefix: "model.prediction_head", dtype: dtype))
+                embedding: false, finalNorm: true, lmHead: false, dtype: dtype, scale: scale, seed: 13))
+        tensors.merge(
+            DiffusionHeadRandomWeights.make(
+                config: config.diffusionHead, prefix: "model.prediction_head", dtype: dtype, scale: scale))
         tensors.merge(
             TokenizerRandomWeights.make(
                 config: config.acousticTokenizer, prefix: "model.acoustic_tokenizer.", encoder: false, decoder: true,
                 dtype: dtype))
         let h = d.hiddenSize, latent = config.acousticTokenizer.vaeDim
-        func random(_ name: String, _ shape: [Int], scale: Float = 0.05, type: SafetensorsDType) {
+        func random(_ name: String, _ shape: [Int], type: SafetensorsDType) {
             let values = TokenizerRandomWeights.values(name, count: shape.reduce(1, *), scale: scale)
             tensors.add(name, floats: values, shape: shape, dtype: type)
         }

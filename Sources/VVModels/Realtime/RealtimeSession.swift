@@ -71,21 +71,26 @@ public struct RealtimeSession {
     private var diffusionStep: ReplayableStep
     private var decoderStep: ReplayableStep
 
-    /// Seeds the caches from `preset` (`lm` → base cache; `tts_lm` → TTS slot 0; `neg_tts_lm` → TTS slot 1;
-    /// `neg_lm` is never run upstream and is ignored).
+    /// Converts `preset` (see `RealtimeVoicePrompt`) and seeds the caches from it; a server converts each voice
+    /// once and uses `init(model:prompt:…)`.
     /// - Throws: `ModelError.invalidInput` when the preset does not fit the model or the options are out of range.
     public init(
         model: RealtimeModel, preset: VoicePreset, textIDs: [Int32], options: RealtimeOptions = .init(),
         noise: RealtimeNoise, context: ComputeContext
     ) throws {
+        try self.init(
+            model: model, prompt: RealtimeVoicePrompt(preset: preset, model: model, context: context),
+            textIDs: textIDs, options: options, noise: noise, context: context)
+    }
+
+    /// Seeds the caches from `prompt` (`lm` → base cache; `tts_lm` → TTS slot 0; `neg_tts_lm` → TTS slot 1), which
+    /// is only read.
+    /// - Throws: `ModelError.invalidInput` when the options are out of range.
+    public init(
+        model: RealtimeModel, prompt: RealtimeVoicePrompt, textIDs: [Int32], options: RealtimeOptions = .init(),
+        noise: RealtimeNoise, context: ComputeContext
+    ) throws {
         let d = model.config.decoder
-        guard preset.lm.layerCount == model.baseLM.layers.count,
-            preset.ttsLM.layerCount == model.ttsLM.layers.count,
-            preset.negTTSLM.layerCount == model.ttsLM.layers.count,
-            preset.ttsLM.lastHiddenState.shape.last == d.hiddenSize
-        else {
-            throw ModelError.invalidInput(module: "RealtimeSession", reason: "the voice preset does not fit this model")
-        }
         guard options.steps >= 1, options.steps < model.sampler.schedule.trainSteps, options.cfgScale.isFinite else {
             throw ModelError.invalidInput(
                 module: "RealtimeSession", reason: "steps \(options.steps), cfg \(options.cfgScale) out of range")
@@ -99,29 +104,26 @@ public struct RealtimeSession {
         sampler.steps = options.steps
         sampler.cfgScale = options.cfgScale
         sampler.algorithm = options.algorithm
-        let lTTS = preset.ttsLM.length
+        let lTTS = prompt.ttsLM.length
         let maxNew = options.maxNewTokens ?? (d.maxPositionEmbeddings - lTTS)
         maxLength = lTTS + max(0, maxNew)
         ttsCount = lTTS
-        func upload(_ t: TorchTensor) throws -> Tensor { try context.upload(t.floatValues(), shape: Shape(t.shape)) }
         lmCache = try Qwen2KVCache(
             config: d, layers: model.baseLM.layers.count, batch: 1,
-            capacity: preset.lm.length + max(1, textIDs.count), dtype: options.cacheDType, context: context)
-        try lmCache.seed(
-            slot: 0, keys: preset.lm.keys.map(upload), values: preset.lm.values.map(upload), context: context)
+            capacity: prompt.lm.length + max(1, textIDs.count), dtype: options.cacheDType, context: context)
+        try lmCache.seed(slot: 0, keys: prompt.lm.keys, values: prompt.lm.values, context: context)
         let windows = (textIDs.count + RealtimeModel.textWindow - 1) / RealtimeModel.textWindow
         let estimate = lTTS + textIDs.count + RealtimeModel.speechWindow * (windows + 2) + 1
         let capacity = max(lTTS + 1, min(options.initialCacheCapacity ?? estimate, maxLength + 1))
         ttsCache = try Qwen2KVCache(
             config: d, layers: model.ttsLM.layers.count, batch: 2, capacity: capacity, dtype: options.cacheDType,
             context: context)
-        try ttsCache.seed(
-            slot: 0, keys: preset.ttsLM.keys.map(upload), values: preset.ttsLM.values.map(upload), context: context)
-        try ttsCache.seed(
-            slot: 1, keys: preset.negTTSLM.keys.map(upload), values: preset.negTTSLM.values.map(upload),
-            context: context)
-        positiveState = try Self.lastRow(preset.ttsLM.lastHiddenState, context)
-        negativeState = try Self.lastRow(preset.negTTSLM.lastHiddenState, context)
+        try ttsCache.seed(slot: 0, keys: prompt.ttsLM.keys, values: prompt.ttsLM.values, context: context)
+        try ttsCache.seed(slot: 1, keys: prompt.negTTSLM.keys, values: prompt.negTTSLM.values, context: context)
+        positiveState = try context.zeros([1, d.hiddenSize])
+        negativeState = try context.zeros([1, d.hiddenSize])
+        try context.copy(prompt.positiveHidden, into: positiveState)
+        try context.copy(prompt.negativeHidden, into: negativeState)
         let latent = model.sampler.head.latentSize
         latentState = try context.zeros([1, latent])
         embeddingState = try context.zeros([1, d.hiddenSize])
@@ -134,11 +136,6 @@ public struct RealtimeSession {
         (connectorStep, pairStep, eosStep, diffusionStep, decoderStep) = (steps, steps, steps, steps, steps)
         textType = try model.inputTypes.forward(context.uploadInt32([1], shape: [1]), context)
         speechType = try model.inputTypes.forward(context.uploadInt32([0], shape: [1]), context)
-    }
-
-    private static func lastRow(_ hidden: TorchTensor, _ ctx: ComputeContext) throws -> Tensor {
-        let h = hidden.shape[2], values = hidden.floatValues()
-        return try ctx.upload(Array(values[(values.count - h)...]), shape: [1, h])
     }
 
     /// The noise generator in its current state (nil for injected noise): a following session continues the

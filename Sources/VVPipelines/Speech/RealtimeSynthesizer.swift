@@ -16,6 +16,8 @@ public struct RealtimeSynthesizer: SpeechSynthesizer {
     public let tokenizer: Qwen2Tokenizer
     /// Presets, loaded once and shared.
     public let presets: VoicePresetCache
+    /// The presets on the device, converted once per voice and shared.
+    let prompts: RealtimePromptCache
     /// The compute context every request runs on.
     public let context: ComputeContext
     /// Defaults for requests that set no `cfg_scale` / `inference_steps`.
@@ -39,6 +41,7 @@ public struct RealtimeSynthesizer: SpeechSynthesizer {
         self.model = model
         self.tokenizer = tokenizer
         self.presets = presets
+        prompts = RealtimePromptCache(capacity: presets.capacity)
         self.context = context
         self.defaults = defaults
         voices = presets.catalog.streamingVoices
@@ -138,12 +141,18 @@ public struct RealtimeSynthesizer: SpeechSynthesizer {
             promptLength: preset.ttsLM.length)
         var generator = GaussianNoise(seed: request.seed ?? UInt64.random(in: 0...UInt64.max))
         var frames = 0
+        let voiceID = presets.catalog.streamingEntry(id: request.voice)?.info.id ?? request.voice
+        let prompt = try prompts.prompt(for: voiceID) {
+            let prompt = try RealtimeVoicePrompt(preset: preset, model: model, context: context)
+            try context.backend.synchronize()  // complete before other requests' streams read it
+            return prompt
+        }
         // On CUDA: a stream and memory cache of this request's own, so requests overlap and each can record its
         // per-frame steps as graphs (the CPU backend serves every request itself).
         let requestContext = try ComputeContext(backend: context.backend.makeRequestBackend())
         for ids in chunks {
             var session = try RealtimeSession(
-                model: model, preset: preset, textIDs: ids, options: options(for: request),
+                model: model, prompt: prompt, textIDs: ids, options: options(for: request),
                 noise: .generator(generator), context: requestContext)
             while true {
                 if stop.isCancelled { throw CancellationError() }

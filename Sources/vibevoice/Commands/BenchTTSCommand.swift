@@ -101,17 +101,19 @@ struct BenchTTS: AsyncParsableCommand {
             for count in threadList {
                 let ctx = ComputeContext(backend: CPUBackend(threads: count))
                 let model = try RealtimeModel(config: config, source: source, context: ctx)
+                let prompt = try RealtimeVoicePrompt(preset: preset, model: model, context: ctx)
                 rows.append(
-                    try measureSwift(model: model, preset: preset, threads: count, capturesGraphs: false) { ctx })
+                    try measureSwift(model: model, prompt: prompt, threads: count, capturesGraphs: false) { ctx })
             }
         case .cuda:
             let cuda = try CUDABackend.load(gpuID: gpuID)
             try cuda.prepareKernels()
             let model = try RealtimeModel(config: config, source: source, context: ComputeContext(backend: cuda))
+            let prompt = try RealtimeVoicePrompt(preset: preset, model: model, context: ComputeContext(backend: cuda))
             for captures in graphs.settings {
                 // Each utterance on a request stream of its own, as the server runs it.
                 var row = try measureSwift(
-                    model: model, preset: preset, threads: 0, capturesGraphs: captures,
+                    model: model, prompt: prompt, threads: 0, capturesGraphs: captures,
                     context: { ComputeContext(backend: try cuda.makeRequestBackend()) })
                 row.impl = captures ? "cuda" : "cuda-eager"
                 row.note = "\(cuda.device)" + (captures && !cuda.canCaptureGraphs ? "; driver has no graphs" : "")
@@ -150,9 +152,10 @@ struct BenchTTS: AsyncParsableCommand {
         return config
     }
 
-    /// `context` makes each utterance's compute context.
+    /// `context` makes each utterance's compute context. The voice prompt is converted once, outside the timing,
+    /// as the server converts each voice once.
     private func measureSwift(
-        model: RealtimeModel, preset: VoicePreset, threads: Int, capturesGraphs: Bool,
+        model: RealtimeModel, prompt: RealtimeVoicePrompt, threads: Int, capturesGraphs: Bool,
         context: () throws -> ComputeContext
     ) throws -> TTSBenchRow {
         let config = model.config
@@ -167,7 +170,7 @@ struct BenchTTS: AsyncParsableCommand {
             let ids = (0..<textTokens).map { _ in Int32.random(in: 0..<min(vocab, 150_000), using: &generator) }
             let clock = Stopwatch()
             var session = try RealtimeSession(
-                model: model, preset: preset, textIDs: ids, options: options,
+                model: model, prompt: prompt, textIDs: ids, options: options,
                 noise: .generator(GaussianNoise(seed: UInt64.random(in: 0...UInt64.max, using: &generator))),
                 context: context())
             let setUp = clock.seconds
