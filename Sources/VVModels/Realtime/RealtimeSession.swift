@@ -36,6 +36,9 @@ public struct RealtimeSession {
     public private(set) var timings = RealtimeTimings()
 
     private let ctx: ComputeContext
+    /// Kept for the session's life: the seeding copies read it asynchronously (on CUDA), so its memory must not go
+    /// back to a pool while they may still be queued, even if the server's cache drops the voice meanwhile.
+    private let prompt: RealtimeVoicePrompt
     private var sampler: SpeechLatentSampler
     private var noise: RealtimeNoise
     private var lmCache: Qwen2KVCache
@@ -99,6 +102,7 @@ public struct RealtimeSession {
         self.options = options
         self.textIDs = textIDs
         self.noise = noise
+        self.prompt = prompt
         ctx = context
         sampler = model.sampler
         sampler.steps = options.steps

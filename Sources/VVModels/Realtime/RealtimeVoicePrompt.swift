@@ -6,7 +6,7 @@ import VVModelFiles
 ///
 /// Sessions seed their own caches from it (a device-to-device write) and never write into it, so one prompt serves
 /// every request that speaks with its voice, concurrently. `neg_lm` is never run upstream and is not kept.
-public struct RealtimeVoicePrompt: Sendable {
+public final class RealtimeVoicePrompt: Sendable {
     /// One cached stack: keys and values per layer, and the number of positions.
     public struct Caches: Sendable {
         /// Keys per layer (post-RoPE), f32 `[kvHeads, length, headDim]`.
