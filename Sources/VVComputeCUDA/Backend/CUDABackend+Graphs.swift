@@ -93,7 +93,9 @@ final class CUDACapturedGraph: CapturedGraph, @unchecked Sendable {
     var bytesHeld: Int { arena.bytesHeld }
 
     func replay() throws {
-        guard let graphs = backend.driver.graphs else { return }
+        guard let graphs = backend.driver.graphs else {
+            throw ComputeError.invalidArgument(op: "replay", reason: "this CUDA driver has no graph support")
+        }
         try backend.makeCurrent()
         try backend.driver.check(graphs.launch(executable, backend.stream), "cuGraphLaunch")
     }

@@ -56,17 +56,8 @@ public enum BackendSelfTest {
         let expected: [Float], actual: [Float]
         do { expected = try reference.download(check.run(reference)) } catch { return failed(error, reference.name) }
         do { actual = try candidate.download(check.run(candidate)) } catch { return failed(error, candidate.name) }
-        let scale = max(1, expected.reduce(Float(0)) { max($0, abs($1)) })
-        var worst: Float = actual.count == expected.count ? 0 : .infinity
-        var dot = 0.0, normA = 0.0, normE = 0.0
-        for (a, e) in zip(actual, expected) {
-            let difference = abs(a - e)
-            if !(difference <= worst) { worst = difference }  // NaN-safe: a NaN difference becomes the worst
-            dot += Double(a) * Double(e)
-            normA += Double(a) * Double(a)
-            normE += Double(e) * Double(e)
-        }
-        let cosine = normA == 0 && normE == 0 ? 1 : dot / (normA.squareRoot() * normE.squareRoot())
+        let agreement = Agreement(actual, expected)
+        let (cosine, worst, scale) = (agreement.cosine, agreement.maxAbs, agreement.scale)
         return SelfTestResult(
             op: check.op, shape: check.shape, cosine: check.integer ? nil : cosine, maxAbs: worst,
             cosineMinimum: check.integer ? nil : cosineMinimum, maxAbsBound: check.relative * scale, failure: nil)

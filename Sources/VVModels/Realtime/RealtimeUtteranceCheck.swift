@@ -94,27 +94,10 @@ public enum RealtimeUtteranceCheck {
             let eager = try utterance(candidate, graphs: false)
             graphsMatch = eager.latents == actual.latents && eager.audio == actual.audio
         }
+        let latents = Agreement(actual.latents, expected.latents), audio = Agreement(actual.audio, expected.audio)
         return Result(
-            frames: frames, latentCosine: cosine(actual.latents, expected.latents),
-            audioCosine: cosine(actual.audio, expected.audio),
-            latentMaxAbs: maxAbs(actual.latents, expected.latents), audioMaxAbs: maxAbs(actual.audio, expected.audio),
+            frames: frames, latentCosine: latents.cosine, audioCosine: audio.cosine,
+            latentMaxAbs: latents.relativeMaxAbs, audioMaxAbs: audio.relativeMaxAbs,
             graphsMatchEager: graphsMatch, candidateFrames: actual.frames, referenceFrames: expected.frames)
-    }
-
-    static func cosine(_ a: [Float], _ b: [Float]) -> Double {
-        guard a.count == b.count, !a.isEmpty else { return 0 }
-        var dot = 0.0, na = 0.0, nb = 0.0
-        for (x, y) in zip(a, b) {
-            dot += Double(x) * Double(y)
-            na += Double(x) * Double(x)
-            nb += Double(y) * Double(y)
-        }
-        return na == 0 && nb == 0 ? 1 : dot / (na.squareRoot() * nb.squareRoot())
-    }
-
-    static func maxAbs(_ actual: [Float], _ expected: [Float]) -> Float {
-        guard actual.count == expected.count else { return .infinity }
-        let scale = max(1, expected.reduce(Float(0)) { max($0, abs($1)) })
-        return (zip(actual, expected).reduce(Float(0)) { max($0, abs($1.0 - $1.1)) }) / scale
     }
 }
